@@ -1,0 +1,282 @@
+//! What an answer covered: which of the question's key points it hit, and
+//! whether it was an answer at all (empty, "I don't know", off-topic, not in
+//! English). The session uses this to decide what to probe next; the offline
+//! interviewer uses the quote it picks to tie a follow-up to the candidate's
+//! own words.
+
+use crate::rounds::Question;
+use crate::text::{self, Tokens};
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct AnswerAnalysis {
+    /// Key point ids hit by this answer, in the question's order.
+    pub covered: Vec<String>,
+    pub empty: bool,
+    pub dont_know: bool,
+    pub off_topic: bool,
+    pub foreign: bool,
+    pub words: usize,
+    /// A short verbatim phrase of the answer worth quoting back.
+    pub quote: Option<String>,
+}
+
+impl AnswerAnalysis {
+    /// Nothing to work with: the interviewer should nudge, not probe.
+    pub fn is_non_answer(&self) -> bool {
+        self.empty || self.dont_know
+    }
+}
+
+const DONT_KNOW: &[&str] = &[
+    "i don't know",
+    "i dont know",
+    "don't know",
+    "dont know",
+    "no idea",
+    "not sure",
+    "no clue",
+    "idk",
+    "i'm stuck",
+    "im stuck",
+    "pass",
+    "skip",
+    "can't remember",
+    "cannot remember",
+    "don't remember",
+    "never done",
+    "never worked",
+    "haven't done",
+    "no experience",
+];
+
+/// Analyse one answer to `question`.
+pub fn analyse(question: &Question, answer: &str) -> AnswerAnalysis {
+    let (clean, _) = text::strip_invisible(answer);
+    let trimmed = clean.trim();
+    let words = text::words(trimmed);
+    let mut a = AnswerAnalysis {
+        words: words.len(),
+        ..Default::default()
+    };
+    if words.is_empty() {
+        a.empty = true;
+        return a;
+    }
+    let lower = trimmed.to_lowercase().replace('\u{2019}', "'");
+    let short = words.len() <= 14;
+    a.dont_know = short && DONT_KNOW.iter().any(|p| contains_phrase(&lower, p));
+
+    let sentences: Vec<(&str, Tokens)> = text::sentences(trimmed)
+        .into_iter()
+        .map(|s| (s.text, Tokens::new(s.text)))
+        .collect();
+    for kp in &question.key_points {
+        if kp
+            .cues
+            .iter()
+            .any(|c| sentences.iter().any(|(_, t)| c.matches(t)))
+        {
+            a.covered.push(kp.id.clone());
+        }
+    }
+    a.foreign = is_foreign(&words);
+    if a.covered.is_empty() && !a.dont_know && (words.len() >= 20 || a.foreign) {
+        // The question's whole vocabulary: an answer that shares nothing
+        // with the scenario, the key points or the probes is off topic.
+        let mut vocabulary = format!("{} {}", question.title, question.text);
+        for k in &question.key_points {
+            vocabulary.push(' ');
+            vocabulary.push_str(&k.point);
+            vocabulary.push(' ');
+            vocabulary.push_str(&k.probe);
+        }
+        for f in &question.follow_ups {
+            vocabulary.push(' ');
+            vocabulary.push_str(f);
+        }
+        let q: std::collections::BTreeSet<String> =
+            text::content_stems(&vocabulary).into_iter().collect();
+        let overlap = text::content_stems(trimmed)
+            .iter()
+            .filter(|w| q.contains(*w))
+            .count();
+        a.off_topic = overlap == 0 || a.foreign;
+    }
+    a.quote = pick_quote(&sentences);
+    a
+}
+
+fn contains_phrase(haystack: &str, phrase: &str) -> bool {
+    haystack.match_indices(phrase).any(|(i, _)| {
+        let before = haystack[..i].chars().last();
+        let after = haystack[i + phrase.len()..].chars().next();
+        !before.is_some_and(char::is_alphanumeric) && !after.is_some_and(char::is_alphanumeric)
+    })
+}
+
+/// Mostly non-Latin script, or Latin words with almost no English function
+/// words: an answer in another language.
+pub fn is_foreign(words: &[String]) -> bool {
+    if words.len() < 8 {
+        return false;
+    }
+    let non_latin = words
+        .iter()
+        .filter(|w| w.chars().any(|c| c.is_alphabetic() && !c.is_ascii()))
+        .count();
+    if non_latin * 2 > words.len() {
+        return true;
+    }
+    let function = words
+        .iter()
+        .filter(|w| {
+            matches!(
+                w.as_str(),
+                "the"
+                    | "a"
+                    | "an"
+                    | "and"
+                    | "is"
+                    | "to"
+                    | "of"
+                    | "it"
+                    | "in"
+                    | "that"
+                    | "i"
+                    | "we"
+                    | "for"
+                    | "with"
+                    | "on"
+                    | "this"
+                    | "be"
+                    | "would"
+                    | "if"
+                    | "so"
+                    | "but"
+                    | "you"
+                    | "are"
+                    | "was"
+                    | "not"
+                    | "or"
+                    | "what"
+                    | "because"
+                    | "at"
+                    | "by"
+            )
+        })
+        .count();
+    function * 25 < words.len()
+}
+
+/// The clause of the answer most worth quoting back: specific (numbers,
+/// several content words), not too long, never code.
+fn pick_quote(sentences: &[(&str, Tokens)]) -> Option<String> {
+    let mut best: Option<(i32, String)> = None;
+    for (s, _) in sentences {
+        if s.starts_with("```") {
+            continue;
+        }
+        for clause in s.split([',', ';', ':', '(', ')']) {
+            let clause = clause.trim().trim_end_matches(['.', '!', '?']);
+            let n = text::words(clause).len();
+            if !(4..=24).contains(&n) {
+                continue;
+            }
+            let content = text::content_stems(clause).len() as i32;
+            let digits = clause.chars().any(|c| c.is_ascii_digit()) as i32;
+            let hedge = ["i think", "maybe", "probably", "i guess"]
+                .iter()
+                .any(|h| clause.to_lowercase().starts_with(h)) as i32;
+            let score = content * 2 + digits * 3 - hedge * 4 - (n as i32 - 12).max(0);
+            let clipped = clip_words(clause, 14);
+            if best.as_ref().is_none_or(|(b, _)| score > *b) {
+                best = Some((score, clipped));
+            }
+        }
+    }
+    best.map(|(_, q)| q)
+}
+
+/// The first `max` words of `s`, verbatim (so it can be quoted).
+pub fn clip_words(s: &str, max: usize) -> String {
+    let mut count = 0;
+    let mut in_word = false;
+    for (i, c) in s.char_indices() {
+        if c.is_whitespace() {
+            if in_word {
+                count += 1;
+                if count == max {
+                    return s[..i].trim_end_matches([',', ';', ':']).to_string();
+                }
+            }
+            in_word = false;
+        } else {
+            in_word = true;
+        }
+    }
+    s.to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rounds::KeyPoint;
+    use crate::text::Cue;
+
+    fn question() -> Question {
+        let kp = |id: &str, cues: &[&str]| KeyPoint {
+            id: id.into(),
+            point: id.into(),
+            cue_specs: cues.iter().map(|s| s.to_string()).collect(),
+            cues: cues.iter().map(|c| Cue::new(c)).collect(),
+            probe: format!("{id}?"),
+        };
+        Question {
+            id: "q".into(),
+            title: "Search over an internal wiki".into(),
+            text: "Design search over the company wiki with 2 million pages.".into(),
+            levels: vec!["mid".into()],
+            topic: "rag".into(),
+            minutes: 10,
+            key_points: vec![
+                kp("chunking", &["chunk*"]),
+                kp("permissions", &["permission*", "acl*"]),
+                kp("eval", &["golden set", "eval*"]),
+            ],
+            follow_ups: vec!["When does it fail?".into()],
+        }
+    }
+
+    #[test]
+    fn covered_points_survive_case_and_plurals() {
+        let a = analyse(
+            &question(),
+            "We CHUNK pages by heading. ACLs are checked at query time.",
+        );
+        assert_eq!(a.covered, vec!["chunking", "permissions"]);
+        assert!(!a.off_topic && !a.dont_know);
+    }
+
+    #[test]
+    fn non_answers_are_recognised() {
+        assert!(analyse(&question(), "   ").empty);
+        assert!(analyse(&question(), "Honestly, I don't know.").dont_know);
+        assert!(!analyse(&question(), "I'm not sure, but I would chunk by heading and evaluate on a golden set of 200 questions.").dont_know);
+        let off = analyse(&question(), "My favourite football team won the league last season again, and honestly I watched every single match of it on the television with my family.");
+        assert!(off.off_topic);
+        let foreign = analyse(
+            &question(),
+            "Ich würde die Seiten zuerst nach Überschriften aufteilen und dann indexieren.",
+        );
+        assert!(foreign.foreign && foreign.off_topic);
+    }
+
+    #[test]
+    fn quote_is_verbatim_and_short() {
+        let answer = "I'd split pages by heading, keeping chunks near 400 tokens with some overlap between them.";
+        let a = analyse(&question(), answer);
+        let q = a.quote.unwrap();
+        assert!(answer.contains(&q), "{q}");
+        assert!(q.split_whitespace().count() <= 14);
+    }
+}

@@ -1,0 +1,652 @@
+//! A live interview: the loop that joins the session state machine, the
+//! interviewer engine, the transcript on disk and the terminal.
+//!
+//! The candidate's answer is written to disk before anything else happens
+//! with it (analysis, a model request), so nothing they typed is ever lost;
+//! every interviewer turn is written before the next prompt is shown.
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use anyhow::{Context as _, Result};
+use jiff::Timestamp;
+
+use crate::config::Config;
+use crate::coverage;
+use crate::interviewer::{Context, EarlierQuestion, Interviewer, Reply};
+use crate::repl::commands::{self, Command};
+use crate::repl::editor;
+use crate::repl::input::{Input, LineSource};
+use crate::repl::render::{clock, Console};
+use crate::rounds::Round;
+use crate::session::{Next, Resume, Session, WrapReason};
+use crate::text;
+use crate::transcript::store::{self, SessionWriter};
+use crate::transcript::{
+    Backend, EndEvent, EndStatus, Event, Header, ResumeEvent, Role, Transcript, Turn, TurnKind,
+    FORMAT_VERSION,
+};
+
+/// Answers longer than this are cut (and the person told): nobody types
+/// this much, and a runaway paste should not fill the disk or the prompt.
+pub const MAX_ANSWER_CHARS: usize = 200_000;
+
+/// How a live session ended, for the caller to score and report.
+pub struct Outcome {
+    pub path: PathBuf,
+    pub id: String,
+    pub status: EndStatus,
+    pub answers: u32,
+}
+
+pub struct Live<'a> {
+    round: &'a Round,
+    session: Session,
+    writer: SessionWriter,
+    engine: &'a mut dyn Interviewer,
+    console: &'a mut Console,
+    input: &'a mut dyn LineSource,
+    clock_start: Instant,
+    offset: Duration,
+    exchange: Vec<(Role, String)>,
+    earlier: Vec<EarlierQuestion>,
+    last_interviewer: String,
+    last_shown: Instant,
+    questions: u32,
+    answers: u32,
+    id: String,
+    quit: bool,
+}
+
+/// Build a new session id: sortable by time, unique enough to type a prefix.
+pub fn new_id(seed: u64) -> String {
+    let now = Timestamp::now();
+    let stamp = now.strftime("%Y%m%d-%H%M%S").to_string();
+    let mut r = crate::rng::Rng::new(seed ^ now.as_nanosecond() as u64);
+    format!("{stamp}-{:04x}", r.next_u64() & 0xffff)
+}
+
+/// Question ids asked in the user's recent sessions of this round, most
+/// recent first, so a new session can prefer questions not seen lately.
+pub fn recent_questions(sessions_dir: &Path, round: &str, max_sessions: usize) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut found = 0;
+    for path in store::session_files(sessions_dir)
+        .into_iter()
+        .take(max_sessions * 4)
+    {
+        let Ok(s) = store::summarize(&path) else {
+            continue;
+        };
+        if s.round != round {
+            continue;
+        }
+        if let Ok(loaded) = store::load(&path) {
+            out.extend(loaded.transcript.question_ids());
+        }
+        found += 1;
+        if found >= max_sessions {
+            break;
+        }
+    }
+    out
+}
+
+pub struct NewSession<'a> {
+    pub config: &'a Config,
+    pub round: &'a Round,
+    pub level: &'a str,
+    pub minutes: Option<u32>,
+    pub questions: Option<u32>,
+    pub follow_ups: Option<u32>,
+    pub seed: u64,
+    pub backend: Backend,
+}
+
+impl<'a> Live<'a> {
+    /// Create the session file and the state for a new interview. Fails
+    /// before anything is asked if the data directory is not writable.
+    pub fn create(
+        opts: NewSession<'a>,
+        engine: &'a mut dyn Interviewer,
+        console: &'a mut Console,
+        input: &'a mut dyn LineSource,
+    ) -> Result<Live<'a>> {
+        let dir = opts.config.paths.sessions_dir();
+        store::ensure_writable(&dir)?;
+        let recent = recent_questions(&dir, &opts.round.id, 20);
+        let session = Session::new(
+            opts.round,
+            opts.level,
+            opts.minutes,
+            opts.questions,
+            opts.follow_ups,
+            opts.seed,
+            &recent,
+        );
+        let mut attempt = 0;
+        let (writer, id) = loop {
+            let id = new_id(opts.seed.wrapping_add(attempt));
+            let header = Header {
+                format: FORMAT_VERSION,
+                id: id.clone(),
+                round: opts.round.id.clone(),
+                level: opts.level.to_string(),
+                started_at: Timestamp::now(),
+                backend: opts.backend.clone(),
+                seed: Some(opts.seed),
+                minutes: Some(session.plan.minutes),
+                questions: Some(session.plan.questions),
+                rubric_version: Some(opts.round.version),
+                title: None,
+            };
+            let path = dir.join(format!("{id}.jsonl"));
+            match SessionWriter::create(&path, &header) {
+                Ok(w) => break (w, id),
+                Err(_) if path.exists() && attempt < 5 => attempt += 1,
+                Err(e) => return Err(e),
+            }
+        };
+        Ok(Live {
+            round: opts.round,
+            session,
+            writer,
+            engine,
+            console,
+            input,
+            clock_start: Instant::now(),
+            offset: Duration::ZERO,
+            exchange: Vec::new(),
+            earlier: Vec::new(),
+            last_interviewer: String::new(),
+            last_shown: Instant::now(),
+            questions: 0,
+            answers: 0,
+            id,
+            quit: false,
+        })
+    }
+
+    pub fn id(&self) -> &str {
+        &self.id
+    }
+
+    pub fn path(&self) -> &Path {
+        self.writer.path()
+    }
+
+    pub fn plan(&self) -> &crate::session::Plan {
+        &self.session.plan
+    }
+
+    fn elapsed(&self) -> Duration {
+        self.offset + self.clock_start.elapsed()
+    }
+
+    /// Run a new interview from its first question to the end.
+    pub fn run(mut self) -> Result<Outcome> {
+        let first = self.session.start(self.elapsed());
+        self.drive(first)
+    }
+
+    /// Continue an interrupted session.
+    pub fn resume(
+        round: &'a Round,
+        path: &Path,
+        transcript: &Transcript,
+        engine: &'a mut dyn Interviewer,
+        console: &'a mut Console,
+        input: &'a mut dyn LineSource,
+        recent: &[String],
+    ) -> Result<Live<'a>> {
+        let mut writer = SessionWriter::open(path)?;
+        let played = Duration::from_secs(transcript.duration_s());
+        let last_at = transcript
+            .events
+            .iter()
+            .filter_map(|e| match e {
+                Event::Turn(t) => Some(t.at),
+                Event::Resume(r) => Some(r.at),
+                _ => None,
+            })
+            .max()
+            .unwrap_or(transcript.header.started_at);
+        let break_s = (Timestamp::now().as_second() - last_at.as_second()).max(0) as u64;
+        writer.append(&Event::Resume(ResumeEvent {
+            at: Timestamp::now(),
+            break_s,
+        }))?;
+        let (session, _) = Session::restore(round, transcript, played, recent);
+        let mut live = Live {
+            round,
+            session,
+            writer,
+            engine,
+            console,
+            input,
+            clock_start: Instant::now(),
+            offset: played,
+            exchange: Vec::new(),
+            earlier: Vec::new(),
+            last_interviewer: String::new(),
+            last_shown: Instant::now(),
+            questions: transcript.question_ids().len() as u32,
+            answers: transcript.candidate_turns().count() as u32,
+            id: transcript.header.id.clone(),
+            quit: false,
+        };
+        // Rebuild what the engine may look at: the current question's
+        // exchange verbatim, earlier questions compacted.
+        let current = live.session.current.as_ref().map(|c| c.id.clone());
+        let mut by_question: Vec<(String, Vec<(Role, String)>)> = Vec::new();
+        for t in transcript.turns() {
+            if t.kind == TurnKind::Question {
+                by_question.push((t.question_id.clone().unwrap_or_default(), Vec::new()));
+            }
+            if matches!(t.kind, TurnKind::Hint | TurnKind::WrapUp) || t.skipped {
+                continue;
+            }
+            if let Some((_, ex)) = by_question.last_mut() {
+                ex.push((t.role, t.text.clone()));
+            }
+        }
+        for (qid, ex) in by_question {
+            if Some(&qid) == current.as_ref() {
+                live.exchange = ex;
+            } else if let Some(q) = round.question(&qid) {
+                let answers: String = ex
+                    .iter()
+                    .filter(|(r, _)| *r == Role::Candidate)
+                    .map(|(_, t)| t.as_str())
+                    .collect::<Vec<_>>()
+                    .join(" ");
+                let a = coverage::analyse(q, &answers);
+                live.earlier.push(EarlierQuestion {
+                    title: q.title.clone(),
+                    covered: a.covered.clone(),
+                    missed: q
+                        .key_points
+                        .iter()
+                        .filter(|k| !a.covered.contains(&k.id))
+                        .map(|k| k.id.clone())
+                        .collect(),
+                    excerpt: text::ellipsize(&text::squash_ws(&answers), 240),
+                });
+            }
+        }
+        Ok(live)
+    }
+
+    /// Run a resumed session from where it stopped.
+    pub fn run_resumed(mut self, transcript: &Transcript) -> Result<Outcome> {
+        let (_, resume) = Session::restore(self.round, transcript, self.elapsed(), &[]);
+        let left = self.session.time_left(self.elapsed());
+        self.console.note(&format!(
+            "resuming {} · question {} of {} · {} left",
+            self.id,
+            self.session.question_number().max(1),
+            self.session.plan.questions,
+            clock(left)
+        ));
+        match resume {
+            Resume::Reask(text) => {
+                self.console
+                    .note("the interviewer's last message, which you had not answered yet:");
+                self.show_again(&text);
+                self.last_interviewer = text;
+                self.last_shown = Instant::now();
+                match self.read_answer()? {
+                    Some(next) => self.drive(next),
+                    None => self.finish_early(),
+                }
+            }
+            Resume::Decide(next) => self.drive(next),
+        }
+    }
+
+    fn show_again(&mut self, text: &str) {
+        use crate::interviewer::Sink;
+        self.console.begin();
+        self.console.token(text);
+        self.console.end();
+    }
+
+    /// The main loop: say what `next` calls for, then read the answer.
+    fn drive(mut self, mut next: Next) -> Result<Outcome> {
+        loop {
+            match next {
+                Next::Question { question_id } => {
+                    self.compact_current();
+                    self.questions += 1;
+                    let reply = {
+                        let elapsed = self.elapsed();
+                        let ctx = Live::context(
+                            self.round,
+                            &self.session,
+                            &self.exchange,
+                            &self.earlier,
+                            elapsed,
+                            &question_id,
+                        );
+                        self.engine.question(&ctx, self.console)
+                    };
+                    self.exchange = vec![(Role::Interviewer, reply.text.clone())];
+                    self.record_interviewer(TurnKind::Question, Some(&question_id), None, &reply)?;
+                }
+                Next::FollowUp(f) => {
+                    let qid = self.current_id();
+                    let reply = {
+                        let elapsed = self.elapsed();
+                        let ctx = Live::context(
+                            self.round,
+                            &self.session,
+                            &self.exchange,
+                            &self.earlier,
+                            elapsed,
+                            &qid,
+                        );
+                        self.engine.follow_up(&ctx, &f, self.console)
+                    };
+                    self.session.record_follow_up(&f.target);
+                    self.exchange.push((Role::Interviewer, reply.text.clone()));
+                    self.record_interviewer(
+                        TurnKind::FollowUp,
+                        Some(&qid),
+                        Some(f.target.label()),
+                        &reply,
+                    )?;
+                }
+                Next::WrapUp(reason) => {
+                    return self.wrap_up(reason);
+                }
+            }
+            match self.read_answer()? {
+                Some(n) => next = n,
+                None => return self.finish_early(),
+            }
+        }
+    }
+
+    fn current_id(&self) -> String {
+        self.session
+            .current
+            .as_ref()
+            .map(|c| c.id.clone())
+            .unwrap_or_default()
+    }
+
+    /// Built from separate fields so the engine and the console can be
+    /// borrowed mutably while the context is alive.
+    fn context<'b>(
+        round: &'b Round,
+        session: &'b Session,
+        exchange: &'b [(Role, String)],
+        earlier: &'b [EarlierQuestion],
+        elapsed: Duration,
+        question_id: &str,
+    ) -> Context<'b> {
+        static EMPTY: BTreeSet<String> = BTreeSet::new();
+        let question = round.question(question_id).unwrap_or(&round.questions[0]);
+        let (asked, covered) = match session.current.as_ref() {
+            Some(c) if c.id == question_id => (&c.asked, &c.covered),
+            _ => (&EMPTY, &EMPTY),
+        };
+        Context {
+            round,
+            question,
+            level: &session.plan.level,
+            number: session.question_number(),
+            planned: session.plan.questions as usize,
+            exchange,
+            earlier,
+            asked,
+            covered,
+            time_left: session.time_left(elapsed),
+        }
+    }
+
+    /// Fold the finished question into a short summary for later prompts.
+    fn compact_current(&mut self) {
+        let Some(cur) = self.session.current.as_ref() else {
+            return;
+        };
+        let Some(q) = self.round.question(&cur.id) else {
+            return;
+        };
+        if self.exchange.is_empty() {
+            return;
+        }
+        let answers: Vec<&str> = self
+            .exchange
+            .iter()
+            .filter(|(r, _)| *r == Role::Candidate)
+            .map(|(_, t)| t.as_str())
+            .collect();
+        self.earlier.push(EarlierQuestion {
+            title: q.title.clone(),
+            covered: q
+                .key_points
+                .iter()
+                .filter(|k| cur.covered.contains(&k.id))
+                .map(|k| k.id.clone())
+                .collect(),
+            missed: q
+                .key_points
+                .iter()
+                .filter(|k| !cur.covered.contains(&k.id))
+                .map(|k| k.id.clone())
+                .collect(),
+            excerpt: text::ellipsize(&text::squash_ws(&answers.join(" ")), 240),
+        });
+        self.exchange.clear();
+    }
+
+    fn record_interviewer(
+        &mut self,
+        kind: TurnKind,
+        question_id: Option<&str>,
+        target: Option<String>,
+        reply: &Reply,
+    ) -> Result<()> {
+        let mut turn = Turn::new(Role::Interviewer, kind, question_id, &reply.text);
+        turn.target = target;
+        turn.source = Some(reply.source.as_str().to_string());
+        turn.model = reply.model.clone();
+        turn.ttft_ms = reply.ttft_ms;
+        turn.latency_ms = reply.latency_ms;
+        turn.usage = reply.usage.clone();
+        turn.cancelled = reply.cancelled;
+        turn.note = reply.note.clone();
+        self.writer.append(&Event::Turn(turn))?;
+        self.last_interviewer = reply.text.clone();
+        self.last_shown = Instant::now();
+        Ok(())
+    }
+
+    fn prompt(&self) -> String {
+        let left = self.session.time_left(self.elapsed());
+        let p = format!(
+            "[{} · Q{}/{} · {} left] › ",
+            self.round.id,
+            self.session.question_number().max(1),
+            self.session.plan.questions,
+            clock(left)
+        );
+        self.console.style.dim(&p)
+    }
+
+    /// Read until the candidate answers (Some(next step)) or the session
+    /// stops (None: Ctrl-D / end of input).
+    fn read_answer(&mut self) -> Result<Option<Next>> {
+        loop {
+            let elapsed = self.elapsed();
+            if self.session.take_warning(elapsed) {
+                let left = clock(self.session.time_left(elapsed));
+                self.console.warn(&format!(
+                    "{left} left in this round: start wrapping up your answer."
+                ));
+            }
+            let prompt = self.prompt();
+            let input = self.input.read(&prompt);
+            match input {
+                Input::Answer(text) => return self.take_answer(text).map(Some),
+                Input::Command(Command::Edit) => {
+                    if !self.input.interactive() {
+                        self.console.note("/edit needs a terminal; in a pipe, wrap a multi-line answer in \"\"\" lines");
+                        continue;
+                    }
+                    match editor::edit_answer(&self.last_interviewer) {
+                        Ok(Some(text)) => return self.take_answer(text).map(Some),
+                        Ok(None) => self.console.note("the editor came back empty; nothing was sent"),
+                        Err(e) => self.console.warn(&format!("{e:#}")),
+                    }
+                }
+                Input::Command(Command::Help) => {
+                    let h = commands::help();
+                    self.console.line(&h);
+                }
+                Input::Command(Command::Repeat) => {
+                    let text = self.last_interviewer.clone();
+                    self.show_again(&text);
+                }
+                Input::Command(Command::Time) => {
+                    let left = self.session.time_left(elapsed);
+                    let msg = format!(
+                        "question {} of {} · {} elapsed · {} left of {} min",
+                        self.session.question_number().max(1),
+                        self.session.plan.questions,
+                        clock(elapsed),
+                        clock(left),
+                        self.session.plan.minutes
+                    );
+                    self.console.note(&msg);
+                }
+                Input::Command(Command::Hint) => self.give_hint()?,
+                Input::Command(Command::Skip) => {
+                    let qid = self.current_id();
+                    let mut turn = Turn::new(Role::Candidate, TurnKind::Answer, Some(&qid), "");
+                    turn.skipped = true;
+                    turn.think_s = Some(self.last_shown.elapsed().as_secs_f64());
+                    self.writer.append(&Event::Turn(turn))?;
+                    self.console.note("skipped");
+                    return Ok(Some(self.session.skip(self.elapsed())));
+                }
+                Input::Command(Command::End) => return Ok(Some(Next::WrapUp(WrapReason::Requested))),
+                Input::Command(Command::Quit) => {
+                    self.quit = true;
+                    return Ok(None);
+                }
+                Input::BadCommand(msg) => self.console.warn(&msg),
+                Input::Interrupted => self.console.note(
+                    "Ctrl-C discards the line being typed. /quit leaves, /end finishes and scores, Ctrl-D saves and stops (resume later).",
+                ),
+                Input::Eof => return Ok(None),
+            }
+        }
+    }
+
+    fn give_hint(&mut self) -> Result<()> {
+        let Some(kp) = self.session.hint(self.round).cloned() else {
+            self.console.note("no more hints for this question");
+            return Ok(());
+        };
+        let qid = self.current_id();
+        let reply = {
+            let elapsed = self.elapsed();
+            let ctx = Live::context(
+                self.round,
+                &self.session,
+                &self.exchange,
+                &self.earlier,
+                elapsed,
+                &qid,
+            );
+            self.engine.hint(&ctx, &kp, self.console)
+        };
+        self.record_interviewer(TurnKind::Hint, Some(&qid), Some(kp.id.clone()), &reply)
+    }
+
+    /// Save the answer first, then analyse it and decide what comes next.
+    fn take_answer(&mut self, mut text: String) -> Result<Next> {
+        if text.chars().count() > MAX_ANSWER_CHARS {
+            let cut: String = text.chars().take(MAX_ANSWER_CHARS).collect();
+            text = cut;
+            self.console.warn(&format!(
+                "that answer was over {MAX_ANSWER_CHARS} characters; the first {MAX_ANSWER_CHARS} were kept"
+            ));
+        }
+        let qid = self.current_id();
+        let think = self.last_shown.elapsed().as_secs_f64();
+        let question = self.round.question(&qid).cloned();
+        let analysis = question
+            .as_ref()
+            .map(|q| coverage::analyse(q, &text))
+            .unwrap_or_default();
+        let mut covered: BTreeSet<String> = self
+            .session
+            .current
+            .as_ref()
+            .map(|c| c.covered.clone())
+            .unwrap_or_default();
+        covered.extend(analysis.covered.iter().cloned());
+        let mut turn = Turn::new(Role::Candidate, TurnKind::Answer, Some(&qid), &text);
+        turn.think_s = Some((think * 10.0).round() / 10.0);
+        turn.covered = Some(covered.into_iter().collect());
+        self.writer.append(&Event::Turn(turn))?;
+        self.answers += 1;
+        self.console.echo_answer(&text);
+        if text.chars().count() > 4000 && self.console.style.tty {
+            self.console.note(&format!(
+                "saved a long answer ({} characters)",
+                text.chars().count()
+            ));
+        }
+        self.exchange.push((Role::Candidate, text));
+        Ok(self
+            .session
+            .after_answer(self.round, &analysis, self.elapsed()))
+    }
+
+    fn wrap_up(mut self, reason: WrapReason) -> Result<Outcome> {
+        self.compact_current();
+        let reply = self.engine.wrap_up(reason, self.console);
+        self.record_interviewer(TurnKind::WrapUp, None, None, &reply)?;
+        self.write_end(EndStatus::Completed)?;
+        Ok(self.outcome(EndStatus::Completed))
+    }
+
+    /// /quit, or Ctrl-D / end of input before the natural end (which keeps
+    /// the session resumable).
+    fn finish_early(mut self) -> Result<Outcome> {
+        let status = if self.quit {
+            EndStatus::Quit
+        } else {
+            EndStatus::Interrupted
+        };
+        self.write_end(status)?;
+        Ok(self.outcome(status))
+    }
+
+    fn write_end(&mut self, status: EndStatus) -> Result<()> {
+        let end = EndEvent {
+            at: Timestamp::now(),
+            status,
+            questions: self.questions,
+            answers: self.answers,
+            duration_s: self.elapsed().as_secs(),
+        };
+        self.writer
+            .append(&Event::End(end))
+            .context("cannot save the end of the session")
+    }
+
+    fn outcome(&self, status: EndStatus) -> Outcome {
+        Outcome {
+            path: self.writer.path().to_path_buf(),
+            id: self.id.clone(),
+            status,
+            answers: self.answers,
+        }
+    }
+}

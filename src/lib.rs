@@ -1,0 +1,19 @@
+//! mockround: a terminal mock interviewer for AI-engineer interviews.
+//!
+//! The binary in `main.rs` is a thin shell over this library; the flow is
+//! `cli` -> `config` -> `session` (structure) + `interviewer` (words) ->
+//! `transcript` (saved as it happens) -> `scoring` -> the review commands.
+
+pub mod app;
+pub mod cli;
+pub mod config;
+pub mod coverage;
+pub mod interview;
+pub mod interviewer;
+pub mod repl;
+pub mod rng;
+pub mod rounds;
+pub mod scoring;
+pub mod session;
+pub mod text;
+pub mod transcript;

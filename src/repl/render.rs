@@ -1,0 +1,191 @@
+//! How the session looks in the terminal: colour only on a terminal without
+//! `NO_COLOR`, a spinner only until the first token of a model's reply, and
+//! plain `Interviewer:` lines when stdout is a pipe so the output reads like
+//! the plain-text transcript format.
+
+use std::io::{IsTerminal, Write};
+use std::time::Duration;
+
+use crate::interviewer::Sink;
+
+#[derive(Debug, Clone, Copy)]
+pub struct Style {
+    pub color: bool,
+    pub tty: bool,
+}
+
+impl Style {
+    pub fn detect() -> Style {
+        let tty = std::io::stdout().is_terminal();
+        let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+        let dumb = std::env::var("TERM").is_ok_and(|t| t == "dumb");
+        Style {
+            color: tty && !no_color && !dumb,
+            tty,
+        }
+    }
+
+    pub fn plain() -> Style {
+        Style {
+            color: false,
+            tty: false,
+        }
+    }
+
+    fn paint(&self, code: &str, s: &str) -> String {
+        if self.color {
+            format!("\x1b[{code}m{s}\x1b[0m")
+        } else {
+            s.to_string()
+        }
+    }
+
+    pub fn bold(&self, s: &str) -> String {
+        self.paint("1", s)
+    }
+    pub fn dim(&self, s: &str) -> String {
+        self.paint("2", s)
+    }
+    pub fn cyan(&self, s: &str) -> String {
+        self.paint("36", s)
+    }
+    pub fn green(&self, s: &str) -> String {
+        self.paint("32", s)
+    }
+    pub fn yellow(&self, s: &str) -> String {
+        self.paint("33", s)
+    }
+    pub fn red(&self, s: &str) -> String {
+        self.paint("31", s)
+    }
+    pub fn magenta(&self, s: &str) -> String {
+        self.paint("35", s)
+    }
+}
+
+/// mm:ss
+pub fn clock(d: Duration) -> String {
+    let s = d.as_secs();
+    format!("{}:{:02}", s / 60, s % 60)
+}
+
+/// The terminal side of an interview: prints interviewer turns as they
+/// stream in and notices between them.
+pub struct Console {
+    pub style: Style,
+    spinner: Option<indicatif::ProgressBar>,
+    /// Show a spinner while waiting for a model's first token.
+    pub spin: bool,
+    started: bool,
+}
+
+impl Console {
+    pub fn new(style: Style) -> Console {
+        Console {
+            style,
+            spinner: None,
+            spin: false,
+            started: false,
+        }
+    }
+
+    pub fn line(&mut self, text: &str) {
+        let mut out = std::io::stdout().lock();
+        let _ = writeln!(out, "{text}");
+        let _ = out.flush();
+    }
+
+    /// A note from the tool (not the interviewer).
+    pub fn note(&mut self, text: &str) {
+        let t = format!("· {text}");
+        let shown = self.style.dim(&t);
+        self.line(&shown);
+    }
+
+    pub fn warn(&mut self, text: &str) {
+        let t = format!("! {text}");
+        let shown = self.style.yellow(&t);
+        self.line(&shown);
+    }
+
+    /// When stdout is not a terminal, write the answer into the output too,
+    /// so a scripted session's output reads as a whole transcript.
+    pub fn echo_answer(&mut self, text: &str) {
+        if !self.style.tty {
+            let shown = if text.trim().is_empty() {
+                "(no answer)"
+            } else {
+                text.trim_end()
+            };
+            self.line(&format!("Candidate: {shown}\n"));
+        }
+    }
+
+    fn stop_spinner(&mut self) {
+        if let Some(s) = self.spinner.take() {
+            s.finish_and_clear();
+        }
+    }
+
+    fn label(&mut self) {
+        if !self.started {
+            self.started = true;
+            let label = if self.style.tty {
+                format!("{} ", self.style.bold(&self.style.cyan("Interviewer ›")))
+            } else {
+                "Interviewer: ".to_string()
+            };
+            let mut out = std::io::stdout().lock();
+            let _ = write!(out, "{label}");
+            let _ = out.flush();
+        }
+    }
+}
+
+impl Sink for Console {
+    fn begin(&mut self) {
+        self.started = false;
+        if self.spin && self.style.color {
+            let pb = indicatif::ProgressBar::new_spinner();
+            pb.set_message("thinking…");
+            pb.enable_steady_tick(Duration::from_millis(90));
+            self.spinner = Some(pb);
+        }
+    }
+
+    fn token(&mut self, text: &str) {
+        if text.is_empty() {
+            return;
+        }
+        self.stop_spinner();
+        self.label();
+        let mut out = std::io::stdout().lock();
+        let _ = write!(out, "{text}");
+        let _ = out.flush();
+    }
+
+    fn end(&mut self) {
+        self.stop_spinner();
+        if self.started {
+            let mut out = std::io::stdout().lock();
+            let _ = writeln!(out, "\n");
+            let _ = out.flush();
+        }
+        self.started = false;
+    }
+
+    fn notice(&mut self, text: &str) {
+        self.stop_spinner();
+        if self.started {
+            self.line("");
+            self.started = false;
+        }
+        self.warn(text);
+    }
+}
+
+impl Drop for Console {
+    fn drop(&mut self) {
+        self.stop_spinner();
+    }
+}

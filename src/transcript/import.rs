@@ -1,0 +1,256 @@
+//! The plain-text transcript format, so a mock interview from anywhere (a
+//! human partner, another tool, a chat log) can be scored, replayed and
+//! reported:
+//!
+//! ```text
+//! # Round: system-design
+//! # Title: Design an AI search feature for an internal wiki
+//!
+//! Interviewer: Question text, possibly
+//! over several lines.
+//!
+//! Candidate: Answer text, blank lines and ```fenced code``` allowed.
+//! ```
+//!
+//! `# Key: value` header lines come first; a line starting with
+//! `Interviewer:` or `Candidate:` at column 0 starts a turn and everything up
+//! to the next such line belongs to it. Inside a ``` fence nothing starts a
+//! turn, and an indented `Interviewer:` stays part of the answer it is in.
+
+use std::path::Path;
+
+use anyhow::{bail, Context, Result};
+use jiff::Timestamp;
+
+use super::{Backend, Event, Header, Role, Transcript, Turn, TurnKind, FORMAT_VERSION};
+
+/// Why a plain-text transcript could not be read.
+#[derive(Debug, thiserror::Error)]
+pub enum ImportError {
+    #[error("{file} has no `# Round:` header line; add one (e.g. `# Round: system-design`) or pass --round")]
+    MissingRound { file: String },
+    #[error("{file}:{line}: expected a `# Key: value` header or a line starting with `Interviewer:` or `Candidate:`")]
+    StrayText { file: String, line: usize },
+    #[error("{file} has no `Interviewer:` or `Candidate:` turns")]
+    NoTurns { file: String },
+    #[error("{file} has no candidate answers to work with")]
+    NoAnswers { file: String },
+}
+
+/// Parse a plain-text transcript. `round_override` wins over the header.
+pub fn parse(
+    file: &str,
+    text: &str,
+    round_override: Option<&str>,
+) -> Result<Transcript, ImportError> {
+    let text = text.strip_prefix('\u{FEFF}').unwrap_or(text);
+    let mut round: Option<String> = None;
+    let mut title: Option<String> = None;
+    let mut level: Option<String> = None;
+    let mut turns: Vec<(Role, String)> = Vec::new();
+    let mut in_headers = true;
+    let mut in_fence = false;
+
+    for (i, raw_line) in text.split('\n').enumerate() {
+        let line = raw_line.strip_suffix('\r').unwrap_or(raw_line);
+        if in_headers {
+            if line.trim().is_empty() {
+                continue;
+            }
+            if let Some(rest) = line.strip_prefix('#') {
+                if let Some((key, value)) = rest.split_once(':') {
+                    let value = value.trim().to_string();
+                    match key.trim().to_ascii_lowercase().as_str() {
+                        "round" => round = Some(value),
+                        "title" => title = Some(value),
+                        "level" => level = Some(value.to_ascii_lowercase()),
+                        _ => {}
+                    }
+                    continue;
+                }
+                continue; // a comment line
+            }
+            in_headers = false;
+        }
+        if !in_fence {
+            if let Some((role, rest)) = turn_start(line) {
+                turns.push((role, rest.trim_start().to_string()));
+                if fence_toggles(rest) {
+                    in_fence = !in_fence;
+                }
+                continue;
+            }
+        }
+        if fence_toggles(line) {
+            in_fence = !in_fence;
+        }
+        match turns.last_mut() {
+            Some((_, body)) => {
+                body.push('\n');
+                body.push_str(line);
+            }
+            None if line.trim().is_empty() => {}
+            None => {
+                return Err(ImportError::StrayText {
+                    file: file.into(),
+                    line: i + 1,
+                })
+            }
+        }
+    }
+
+    let round = round_override
+        .map(str::to_string)
+        .or(round)
+        .filter(|r| !r.is_empty())
+        .ok_or_else(|| ImportError::MissingRound { file: file.into() })?;
+    if turns.is_empty() {
+        return Err(ImportError::NoTurns { file: file.into() });
+    }
+    if !turns
+        .iter()
+        .any(|(r, b)| *r == Role::Candidate && !b.trim().is_empty())
+    {
+        return Err(ImportError::NoAnswers { file: file.into() });
+    }
+
+    let at = Timestamp::UNIX_EPOCH;
+    let id = Path::new(file)
+        .file_stem()
+        .and_then(|s| s.to_str())
+        .unwrap_or("imported")
+        .to_string();
+    let header = Header {
+        format: FORMAT_VERSION,
+        id,
+        round,
+        level: level.unwrap_or_else(|| "mid".into()),
+        started_at: at,
+        backend: Backend {
+            kind: "import".into(),
+            model: None,
+            base_url: None,
+        },
+        seed: None,
+        minutes: None,
+        questions: None,
+        rubric_version: None,
+        title,
+    };
+    let mut asked_question = false;
+    let events = turns
+        .into_iter()
+        .map(|(role, body)| {
+            let kind = match role {
+                Role::Candidate => TurnKind::Answer,
+                Role::Interviewer if !asked_question => {
+                    asked_question = true;
+                    TurnKind::Question
+                }
+                Role::Interviewer => TurnKind::FollowUp,
+            };
+            let mut t = Turn::new(role, kind, None, body.trim());
+            t.at = at;
+            Event::Turn(t)
+        })
+        .collect();
+    Ok(Transcript { header, events })
+}
+
+fn turn_start(line: &str) -> Option<(Role, &str)> {
+    if let Some(rest) = line.strip_prefix("Interviewer:") {
+        Some((Role::Interviewer, rest))
+    } else {
+        line.strip_prefix("Candidate:")
+            .map(|rest| (Role::Candidate, rest))
+    }
+}
+
+fn fence_toggles(line: &str) -> bool {
+    line.trim_start().starts_with("```")
+}
+
+/// Load a transcript from a path: a saved session (JSON Lines) or a plain
+/// text transcript, told apart by content, not by extension.
+pub fn load_any(path: &Path, round_override: Option<&str>) -> Result<LoadedAny> {
+    let bytes = std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
+    let shown = path.display().to_string();
+    let first = bytes.iter().find(|b| !b.is_ascii_whitespace()).copied();
+    if first == Some(b'{') {
+        let loaded = super::store::parse(&shown, &bytes)?;
+        let mut t = loaded.transcript;
+        if let Some(r) = round_override {
+            t.header.round = r.to_string();
+        }
+        return Ok(LoadedAny {
+            transcript: t,
+            saved_session: true,
+            problems: loaded.problems,
+        });
+    }
+    if bytes.is_empty() {
+        bail!("{shown} is empty");
+    }
+    let text = String::from_utf8_lossy(&bytes);
+    let t = parse(&shown, &text, round_override)?;
+    Ok(LoadedAny {
+        transcript: t,
+        saved_session: false,
+        problems: Vec::new(),
+    })
+}
+
+/// A transcript from either format.
+pub struct LoadedAny {
+    pub transcript: Transcript,
+    /// True when it is a mockround session file (scores can be appended).
+    pub saved_session: bool,
+    pub problems: Vec<super::store::LineProblem>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_headers_turns_and_fences() {
+        let t = parse(
+            "x.txt",
+            "# Round: coding\n# Title: T\n\nInterviewer: Q1\nline two\n\nCandidate: A\n```\nInterviewer: inside code\n```\n  Interviewer: fake\nInterviewer: Q2\nCandidate: B\n",
+            None,
+        )
+        .unwrap();
+        assert_eq!(t.header.round, "coding");
+        assert_eq!(t.header.title.as_deref(), Some("T"));
+        let turns: Vec<_> = t.turns().collect();
+        assert_eq!(turns.len(), 4);
+        assert_eq!(turns[0].text, "Q1\nline two");
+        assert!(turns[1].text.contains("Interviewer: inside code"));
+        assert!(turns[1].text.contains("  Interviewer: fake"));
+        assert_eq!(turns[2].kind, TurnKind::FollowUp);
+    }
+
+    #[test]
+    fn missing_round_is_a_clear_error() {
+        let e = parse("x.txt", "Interviewer: Q\nCandidate: A\n", None).unwrap_err();
+        assert!(e.to_string().contains("# Round:"));
+        assert!(parse("x.txt", "Interviewer: Q\nCandidate: A\n", Some("coding")).is_ok());
+    }
+
+    #[test]
+    fn stray_text_names_the_line() {
+        let e = parse("x.txt", "# Round: coding\nhello\nCandidate: A", None).unwrap_err();
+        assert!(e.to_string().contains("x.txt:2"), "{e}");
+    }
+
+    #[test]
+    fn empty_answers_only_is_refused() {
+        let e = parse(
+            "x.txt",
+            "# Round: coding\nInterviewer: Q\nCandidate:\n",
+            None,
+        )
+        .unwrap_err();
+        assert!(matches!(e, ImportError::NoAnswers { .. }));
+    }
+}

@@ -1,0 +1,309 @@
+//! Session transcripts: the event types of the JSON Lines format, the
+//! append-only store that writes them as they happen, and the plain-text
+//! importer for transcripts that come from anywhere else.
+//!
+//! The format is a public contract (see DESIGN.md): one event per line, a
+//! header first, `turn` events as the interview goes, `score`/`self_score`
+//! events appended later, and an `end` event. Fields added later are optional
+//! so that older files keep loading.
+
+pub mod import;
+pub mod store;
+
+use jiff::Timestamp;
+use serde::{Deserialize, Serialize};
+
+use crate::scoring::ScoreReport;
+
+/// Bumped only for changes an older mockround could not read correctly.
+pub const FORMAT_VERSION: u32 = 1;
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum Event {
+    Header(Header),
+    Turn(Turn),
+    Score(ScoreEvent),
+    SelfScore(SelfScoreEvent),
+    Resume(ResumeEvent),
+    End(EndEvent),
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct Header {
+    pub format: u32,
+    pub id: String,
+    pub round: String,
+    pub level: String,
+    pub started_at: Timestamp,
+    pub backend: Backend,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub seed: Option<u64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub minutes: Option<u32>,
+    /// How many questions the session planned to ask.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub questions: Option<u32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rubric_version: Option<u32>,
+    /// For imported transcripts: the `# Title:` line.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
+}
+
+/// Which engine ran the interviewer. Never holds a key.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Default)]
+pub struct Backend {
+    /// `offline`, `openai-compatible` or `import`.
+    pub kind: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub model: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub base_url: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    Interviewer,
+    Candidate,
+}
+
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum TurnKind {
+    Question,
+    FollowUp,
+    Hint,
+    WrapUp,
+    Answer,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Default)]
+pub struct Usage {
+    pub prompt_tokens: u32,
+    pub completion_tokens: u32,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cached_tokens: Option<u32>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct Turn {
+    pub role: Role,
+    pub kind: TurnKind,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub question_id: Option<String>,
+    pub text: String,
+    pub at: Timestamp,
+    /// What an interviewer turn was aiming at: a key point id, `pressure:N`,
+    /// `nudge`, `redirect`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub target: Option<String>,
+    /// Who produced an interviewer turn: `offline`, `llm`, or `fallback`
+    /// (the model failed or its reply was rejected, the offline engine spoke).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub model: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ttft_ms: Option<u64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub latency_ms: Option<u64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub usage: Option<Usage>,
+    /// The reply was cut short by Ctrl-C; `text` holds what had arrived.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub cancelled: bool,
+    /// Why a fallback happened, in one line (never contains a key).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+    /// On answers: the candidate skipped the question with /skip.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub skipped: bool,
+    /// On answers: the question's key points covered so far (cumulative).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub covered: Option<Vec<String>>,
+    /// On answers: seconds from the interviewer's turn to the answer.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub think_s: Option<f64>,
+}
+
+fn is_false(b: &bool) -> bool {
+    !*b
+}
+
+impl Turn {
+    pub fn new(role: Role, kind: TurnKind, question_id: Option<&str>, text: &str) -> Turn {
+        Turn {
+            role,
+            kind,
+            question_id: question_id.map(str::to_string),
+            text: text.to_string(),
+            at: Timestamp::now(),
+            target: None,
+            source: None,
+            model: None,
+            ttft_ms: None,
+            latency_ms: None,
+            usage: None,
+            cancelled: false,
+            note: None,
+            skipped: false,
+            covered: None,
+            think_s: None,
+        }
+    }
+}
+
+/// A score as appended to a session: the report plus what produced it.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct ScoreEvent {
+    pub at: Timestamp,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub model: Option<String>,
+    pub rubric_version: u32,
+    pub prompt_version: u32,
+    #[serde(flatten)]
+    pub report: ScoreReport,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct SelfScoreEvent {
+    pub at: Timestamp,
+    pub scores: Vec<SelfScore>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct SelfScore {
+    pub id: String,
+    pub score: u8,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct ResumeEvent {
+    pub at: Timestamp,
+    /// Seconds between the last saved event and the resume.
+    pub break_s: u64,
+}
+
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum EndStatus {
+    Completed,
+    Quit,
+    Interrupted,
+}
+
+impl EndStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            EndStatus::Completed => "completed",
+            EndStatus::Quit => "quit",
+            EndStatus::Interrupted => "interrupted",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct EndEvent {
+    pub at: Timestamp,
+    pub status: EndStatus,
+    /// Questions asked and answers given, so listing never reads the turns.
+    #[serde(default)]
+    pub questions: u32,
+    #[serde(default)]
+    pub answers: u32,
+    /// Interview time in seconds, breaks between resumes excluded.
+    #[serde(default)]
+    pub duration_s: u64,
+}
+
+/// A whole transcript in memory.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Transcript {
+    pub header: Header,
+    pub events: Vec<Event>,
+}
+
+impl Transcript {
+    pub fn turns(&self) -> impl Iterator<Item = &Turn> {
+        self.events.iter().filter_map(|e| match e {
+            Event::Turn(t) => Some(t),
+            _ => None,
+        })
+    }
+
+    pub fn candidate_turns(&self) -> impl Iterator<Item = &Turn> {
+        self.turns()
+            .filter(|t| t.role == Role::Candidate && !t.skipped)
+    }
+
+    pub fn scores(&self) -> impl Iterator<Item = &ScoreEvent> {
+        self.events.iter().filter_map(|e| match e {
+            Event::Score(s) => Some(s),
+            _ => None,
+        })
+    }
+
+    pub fn latest_score(&self) -> Option<&ScoreEvent> {
+        self.scores().last()
+    }
+
+    pub fn latest_self_score(&self) -> Option<&SelfScoreEvent> {
+        self.events
+            .iter()
+            .filter_map(|e| match e {
+                Event::SelfScore(s) => Some(s),
+                _ => None,
+            })
+            .last()
+    }
+
+    pub fn end(&self) -> Option<&EndEvent> {
+        self.events
+            .iter()
+            .filter_map(|e| match e {
+                Event::End(e) => Some(e),
+                _ => None,
+            })
+            .last()
+    }
+
+    /// The question ids in the order they were asked.
+    pub fn question_ids(&self) -> Vec<String> {
+        let mut out: Vec<String> = Vec::new();
+        for t in self.turns() {
+            if t.kind == TurnKind::Question {
+                if let Some(q) = &t.question_id {
+                    if !out.contains(q) {
+                        out.push(q.clone());
+                    }
+                }
+            }
+        }
+        out
+    }
+
+    /// Interview seconds: from the start to the last turn, minus breaks.
+    pub fn duration_s(&self) -> u64 {
+        let mut last = self.header.started_at;
+        let mut breaks = 0u64;
+        for e in &self.events {
+            match e {
+                Event::Turn(t) => last = last.max(t.at),
+                Event::Resume(r) => {
+                    breaks += r.break_s;
+                    last = last.max(r.at);
+                }
+                _ => {}
+            }
+        }
+        let total = (last.as_second() - self.header.started_at.as_second()).max(0) as u64;
+        total.saturating_sub(breaks)
+    }
+
+    pub fn is_finished(&self) -> bool {
+        self.end()
+            .is_some_and(|e| e.status != EndStatus::Interrupted)
+    }
+}

@@ -1,0 +1,470 @@
+//! Where sessions live on disk and how they are written and read.
+//!
+//! Every event is one line, written with a single `write` and `fsync`ed
+//! before the interview moves on, so a crash or a `kill -9` loses at most the
+//! line being written. Files are created 0600: they hold people's stories
+//! about their work. Listing reads only the first line and the tail of each
+//! file, so it stays instant with thousands of sessions.
+
+use std::fs::{File, OpenOptions};
+use std::io::{self, BufRead, BufReader, Read, Seek, SeekFrom, Write};
+use std::path::{Path, PathBuf};
+
+use anyhow::{bail, Context, Result};
+use jiff::Timestamp;
+use serde::Serialize;
+
+use super::{EndStatus, Event, Header, Transcript, FORMAT_VERSION};
+
+/// Appends events to one session file.
+pub struct SessionWriter {
+    file: File,
+    path: PathBuf,
+}
+
+impl SessionWriter {
+    /// Create a new session file (fails if it exists) and write its header.
+    pub fn create(path: &Path, header: &Header) -> Result<SessionWriter> {
+        let mut opts = OpenOptions::new();
+        opts.append(true).create_new(true);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::OpenOptionsExt;
+            opts.mode(0o600);
+        }
+        let file = opts
+            .open(path)
+            .with_context(|| format!("cannot create session file {}", path.display()))?;
+        let mut w = SessionWriter {
+            file,
+            path: path.to_path_buf(),
+        };
+        w.append(&Event::Header(header.clone()))?;
+        Ok(w)
+    }
+
+    /// Reopen an existing session to append to it (resume, scoring). A
+    /// truncated last line left by a crash is cut off first so the next
+    /// event starts on its own line.
+    pub fn open(path: &Path) -> Result<SessionWriter> {
+        let mut file = OpenOptions::new()
+            .read(true)
+            .append(true)
+            .open(path)
+            .with_context(|| format!("cannot open session file {} for writing", path.display()))?;
+        let len = file.metadata()?.len();
+        if len > 0 {
+            file.seek(SeekFrom::Start(len - 1))?;
+            let mut last = [0u8; 1];
+            file.read_exact(&mut last)?;
+            if last[0] != b'\n' {
+                let keep = last_newline_end(&mut file, len)?;
+                file.set_len(keep)?;
+                file.sync_data()?;
+            }
+        }
+        Ok(SessionWriter {
+            file,
+            path: path.to_path_buf(),
+        })
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// Append one event and make it durable before returning.
+    pub fn append(&mut self, event: &Event) -> Result<()> {
+        let mut line = serde_json::to_vec(event).context("cannot encode event")?;
+        line.push(b'\n');
+        self.file
+            .write_all(&line)
+            .and_then(|_| self.file.sync_data())
+            .map_err(|e| disk_error(e, &self.path))
+    }
+}
+
+/// The offset just past the last newline before `len` (0 if none).
+fn last_newline_end(file: &mut File, len: u64) -> io::Result<u64> {
+    let mut end = len;
+    let mut buf = vec![0u8; 8192];
+    while end > 0 {
+        let start = end.saturating_sub(buf.len() as u64);
+        let n = (end - start) as usize;
+        file.seek(SeekFrom::Start(start))?;
+        file.read_exact(&mut buf[..n])?;
+        if let Some(p) = buf[..n].iter().rposition(|&b| b == b'\n') {
+            return Ok(start + p as u64 + 1);
+        }
+        end = start;
+    }
+    Ok(0)
+}
+
+fn disk_error(e: io::Error, path: &Path) -> anyhow::Error {
+    let why = match e.raw_os_error() {
+        Some(28) => "the disk is full".to_string(),
+        Some(27) => "the file size limit was reached".to_string(),
+        Some(30) => "the file system is read-only".to_string(),
+        _ => e.to_string(),
+    };
+    anyhow::anyhow!(
+        "cannot save to {}: {why}; everything before this turn is saved",
+        path.display()
+    )
+}
+
+/// A line of a transcript that could not be read.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LineProblem {
+    pub line: usize,
+    pub message: String,
+}
+
+/// A transcript and whatever could not be read in it.
+#[derive(Debug, Clone)]
+pub struct Loaded {
+    pub transcript: Transcript,
+    /// Broken lines that were skipped (a truncated last line is not listed).
+    pub problems: Vec<LineProblem>,
+    /// The last line was cut off mid-write (crash) and was ignored.
+    pub truncated_tail: bool,
+}
+
+/// Typed errors for callers that branch on them.
+#[derive(Debug, thiserror::Error)]
+pub enum LoadError {
+    #[error("{path} was written by a newer mockround (transcript format {found}, this build reads up to {FORMAT_VERSION}); upgrade mockround to open it")]
+    NewerFormat { path: String, found: u32 },
+    #[error("{path} is not a mockround session: {why}")]
+    NotATranscript { path: String, why: String },
+    #[error("cannot read {path}: {source}")]
+    Io { path: String, source: io::Error },
+}
+
+/// Read a session file. A truncated last line is tolerated; other broken
+/// lines are skipped and reported so callers can show what can be read.
+pub fn load(path: &Path) -> Result<Loaded, LoadError> {
+    let shown = path.display().to_string();
+    let bytes = std::fs::read(path).map_err(|source| LoadError::Io {
+        path: shown.clone(),
+        source,
+    })?;
+    parse(&shown, &bytes)
+}
+
+/// Parse the bytes of a session file (see [`load`]).
+pub fn parse(shown: &str, bytes: &[u8]) -> Result<Loaded, LoadError> {
+    let ends_clean = bytes.last().is_none_or(|&b| b == b'\n');
+    let text = String::from_utf8_lossy(bytes);
+    let lines: Vec<&str> = text.split('\n').collect();
+    let count = if ends_clean {
+        lines.len().saturating_sub(1)
+    } else {
+        lines.len()
+    };
+    let mut header: Option<Header> = None;
+    let mut events = Vec::new();
+    let mut problems = Vec::new();
+    let mut truncated_tail = false;
+    for (i, raw) in lines.iter().take(count).enumerate() {
+        let line_no = i + 1;
+        let raw = raw.trim_end_matches('\r');
+        if raw.trim().is_empty() {
+            continue;
+        }
+        if header.is_none() {
+            header = Some(parse_header(shown, raw)?);
+            continue;
+        }
+        match serde_json::from_str::<Event>(raw) {
+            Ok(Event::Header(_)) => problems.push(LineProblem {
+                line: line_no,
+                message: "a second header".into(),
+            }),
+            Ok(e) => events.push(e),
+            Err(e) => {
+                let last = line_no == count;
+                if last && !ends_clean {
+                    truncated_tail = true;
+                } else {
+                    problems.push(LineProblem {
+                        line: line_no,
+                        message: e.to_string(),
+                    });
+                }
+            }
+        }
+    }
+    let header = header.ok_or_else(|| LoadError::NotATranscript {
+        path: shown.into(),
+        why: "it is empty".into(),
+    })?;
+    Ok(Loaded {
+        transcript: Transcript { header, events },
+        problems,
+        truncated_tail,
+    })
+}
+
+fn parse_header(shown: &str, raw: &str) -> Result<Header, LoadError> {
+    #[derive(serde::Deserialize)]
+    struct Probe {
+        #[serde(rename = "type")]
+        kind: Option<String>,
+        format: Option<u32>,
+    }
+    let not = |why: String| LoadError::NotATranscript {
+        path: shown.into(),
+        why,
+    };
+    let probe: Probe =
+        serde_json::from_str(raw).map_err(|e| not(format!("line 1 is not a JSON header ({e})")))?;
+    if probe.kind.as_deref() != Some("header") {
+        return Err(not("line 1 is not a header event".into()));
+    }
+    if let Some(found) = probe.format {
+        if found > FORMAT_VERSION {
+            return Err(LoadError::NewerFormat {
+                path: shown.into(),
+                found,
+            });
+        }
+    }
+    match serde_json::from_str::<Event>(raw) {
+        Ok(Event::Header(h)) => Ok(h),
+        Ok(_) => Err(not("line 1 is not a header event".into())),
+        Err(e) => Err(not(format!("line 1: {e}"))),
+    }
+}
+
+/// What `sessions` and `progress` need to know about a session without
+/// reading its turns.
+#[derive(Debug, Clone, Serialize)]
+pub struct Summary {
+    pub id: String,
+    pub path: PathBuf,
+    pub round: String,
+    pub level: String,
+    pub started_at: Timestamp,
+    pub backend: String,
+    /// completed | quit | interrupted | unfinished (no end event: killed or running)
+    pub status: String,
+    pub questions: Option<u32>,
+    pub answers: Option<u32>,
+    pub duration_s: Option<u64>,
+    /// The latest score's overall, if the session was scored.
+    pub overall: Option<f64>,
+    pub scorer: Option<String>,
+    /// The latest score's per-dimension scores (null: not enough evidence).
+    pub dimensions: Vec<(String, Option<u8>)>,
+}
+
+/// Summarise a session from its first line and its tail.
+pub fn summarize(path: &Path) -> Result<Summary> {
+    let mut file = File::open(path).with_context(|| format!("cannot open {}", path.display()))?;
+    let len = file.metadata()?.len();
+    let mut first = String::new();
+    BufReader::new(&mut file)
+        .take(1 << 20)
+        .read_line(&mut first)?;
+    let header = match parse_header(&path.display().to_string(), first.trim_end()) {
+        Ok(h) => h,
+        Err(e) => bail!("{e}"),
+    };
+    let mut summary = Summary {
+        id: header.id.clone(),
+        path: path.to_path_buf(),
+        round: header.round.clone(),
+        level: header.level.clone(),
+        started_at: header.started_at,
+        backend: header
+            .backend
+            .model
+            .clone()
+            .unwrap_or(header.backend.kind.clone()),
+        status: "unfinished".into(),
+        questions: None,
+        answers: None,
+        duration_s: None,
+        overall: None,
+        scorer: None,
+        dimensions: Vec::new(),
+    };
+    // A finished session ends with its `end` event followed only by `score`
+    // and `self_score` events, so the tail from the last `end` to EOF holds
+    // everything listing needs. Grow the window until it reaches that `end`.
+    let mut window: u64 = 16 * 1024;
+    loop {
+        let start = len.saturating_sub(window);
+        file.seek(SeekFrom::Start(start))?;
+        let mut buf = Vec::with_capacity((len - start) as usize);
+        Read::by_ref(&mut file)
+            .take(len - start)
+            .read_to_end(&mut buf)?;
+        let text = String::from_utf8_lossy(&buf);
+        let mut lines: Vec<&str> = text.split('\n').collect();
+        if start > 0 {
+            lines.remove(0); // probably a partial line
+        }
+        let mut found_end = false;
+        let mut found_score = false;
+        for raw in lines.iter().rev() {
+            let raw = raw.trim();
+            let is_end = raw.starts_with("{\"type\":\"end\"");
+            let is_score = raw.starts_with("{\"type\":\"score\"");
+            if !is_end && !(is_score && !found_score) {
+                continue;
+            }
+            match serde_json::from_str::<Event>(raw) {
+                Ok(Event::End(end)) => {
+                    found_end = true;
+                    summary.status = end.status.as_str().into();
+                    summary.questions = Some(end.questions);
+                    summary.answers = Some(end.answers);
+                    summary.duration_s = Some(end.duration_s);
+                    break;
+                }
+                Ok(Event::Score(s)) => {
+                    found_score = true;
+                    summary.apply_score(&s);
+                }
+                _ => {}
+            }
+        }
+        if found_end {
+            return Ok(summary);
+        }
+        if start == 0 {
+            break;
+        }
+        window = window.saturating_mul(8);
+    }
+    // No end event: killed, crashed, or still running. Those are rare and
+    // small, so read them whole for the counts.
+    if let Ok(loaded) = load(path) {
+        let t = &loaded.transcript;
+        summary.questions = Some(t.question_ids().len() as u32);
+        summary.answers = Some(t.candidate_turns().count() as u32);
+        summary.duration_s = Some(t.duration_s());
+        if let Some(s) = t.latest_score() {
+            summary.apply_score(s);
+        }
+    }
+    Ok(summary)
+}
+
+impl Summary {
+    fn apply_score(&mut self, s: &super::ScoreEvent) {
+        self.overall = s.report.overall;
+        self.scorer = Some(s.report.scorer.clone());
+        self.dimensions = s
+            .report
+            .dimensions
+            .iter()
+            .map(|d| (d.id.clone(), d.score))
+            .collect();
+    }
+}
+
+/// The sessions directory, with a check that it can be written to.
+pub fn ensure_writable(dir: &Path) -> Result<()> {
+    std::fs::create_dir_all(dir).with_context(|| {
+        format!(
+            "cannot create the data directory {} (set MOCKROUND_HOME to a writable directory)",
+            dir.display()
+        )
+    })?;
+    let probe = dir.join(format!(".write-test-{}", std::process::id()));
+    match File::create(&probe) {
+        Ok(_) => {
+            let _ = std::fs::remove_file(&probe);
+            Ok(())
+        }
+        Err(e) => bail!(
+            "cannot write to the data directory {} ({e}); fix its permissions or set MOCKROUND_HOME to a writable directory",
+            dir.display()
+        ),
+    }
+}
+
+/// Every session file in `dir`, newest first (ids sort by time).
+pub fn session_files(dir: &Path) -> Vec<PathBuf> {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return Vec::new();
+    };
+    let mut files: Vec<PathBuf> = entries
+        .filter_map(|e| e.ok())
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|x| x == "jsonl"))
+        .collect();
+    files.sort();
+    files.reverse();
+    files
+}
+
+/// Resolve a SESSION argument: an id, a unique id prefix, `last`, or a path.
+pub fn resolve(dir: &Path, spec: &str) -> Result<PathBuf> {
+    let as_path = Path::new(spec);
+    if spec.contains('/')
+        || spec.ends_with(".jsonl")
+        || spec.ends_with(".txt")
+        || spec.ends_with(".md")
+    {
+        if as_path.exists() {
+            return Ok(as_path.to_path_buf());
+        }
+        if spec.contains('/') {
+            bail!("no such file: {spec}");
+        }
+    }
+    if as_path.is_file() {
+        return Ok(as_path.to_path_buf());
+    }
+    let files = session_files(dir);
+    if files.is_empty() {
+        bail!(
+            "no saved sessions in {} yet; start one with `mockround start`",
+            dir.display()
+        );
+    }
+    if spec == "last" || spec == "latest" {
+        return Ok(files[0].clone());
+    }
+    let id_of = |p: &PathBuf| {
+        p.file_stem()
+            .and_then(|s| s.to_str())
+            .unwrap_or("")
+            .to_string()
+    };
+    if let Some(exact) = files.iter().find(|p| id_of(p) == spec) {
+        return Ok(exact.clone());
+    }
+    let matches: Vec<&PathBuf> = files
+        .iter()
+        .filter(|p| id_of(p).starts_with(spec))
+        .collect();
+    match matches.len() {
+        1 => Ok(matches[0].clone()),
+        0 => {
+            let recent: Vec<String> = files.iter().take(5).map(id_of).collect();
+            bail!(
+                "no session matches \"{spec}\"; recent sessions: {} (or use `last`, or a file path)",
+                recent.join(", ")
+            )
+        }
+        n => {
+            let shown: Vec<String> = matches.iter().take(8).map(|p| id_of(p)).collect();
+            bail!(
+                "\"{spec}\" matches {n} sessions: {}{}; type more of the id",
+                shown.join(", "),
+                if n > 8 { ", …" } else { "" }
+            )
+        }
+    }
+}
+
+/// Is this end status one that `resume` can continue?
+pub fn resumable(status: &str) -> bool {
+    status == "unfinished" || status == EndStatus::Interrupted.as_str()
+}
