@@ -42,7 +42,12 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         }
         Command::Rounds { round, json } => cmd_rounds(&catalog, round.as_deref(), json),
         Command::Score(args) => crate::scoring::command::run(&config, &catalog, args),
-        _ => anyhow::bail!("this command is not available yet"),
+        Command::Replay(args) => crate::replay::run(&config, &catalog, args),
+        Command::Report(args) => crate::report::run(&config, &catalog, args),
+        Command::Progress { json } => crate::progress::run(&config, &catalog, json),
+        Command::Diagnose { json } => crate::diagnose::run(&config, &catalog, json),
+        Command::Plan(args) => crate::plan::run(&config, &catalog, args),
+        Command::Doctor => crate::doctor::run(&config, &catalog),
     }
 }
 
