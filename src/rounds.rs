@@ -67,6 +67,17 @@ pub struct Dimension {
     pub strong_signals: Vec<Signal>,
     /// Signal families that show the weak column.
     pub weak_signals: Vec<Signal>,
+    /// Which answers speak to this dimension.
+    pub scope: Scope,
+}
+
+/// Which answers a dimension is judged on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scope {
+    /// Every answer.
+    All,
+    /// Only answers to follow-ups: how the candidate adapts when pushed.
+    FollowUps,
 }
 
 #[derive(Debug, Clone)]
@@ -172,6 +183,8 @@ struct RawDimension {
     strong_cues: Vec<String>,
     #[serde(default)]
     weak_cues: Vec<String>,
+    #[serde(default)]
+    scope: Option<Spanned<String>>,
     #[serde(default)]
     strong_signals: Option<Spanned<Vec<String>>>,
     #[serde(default)]
@@ -332,6 +345,18 @@ pub fn parse(file: &str, src: &str) -> Result<Round, RoundFileError> {
             }
             signal_lists.push(parsed);
         }
+        let scope = match d.scope.as_ref().map(|s| s.get_ref().as_str()) {
+            None | Some("all") => Scope::All,
+            Some("follow_ups") => Scope::FollowUps,
+            Some(other) => {
+                let span = d.scope.as_ref().map(|s| s.span()).unwrap_or(d.id.span());
+                return Err(err(
+                    span,
+                    format!("{field}.scope"),
+                    &format!("unknown scope \"{other}\" (use \"all\" or \"follow_ups\")"),
+                ));
+            }
+        };
         let weak_signals = signal_lists.pop().unwrap_or_default();
         let strong_signals = signal_lists.pop().unwrap_or_default();
         dimensions.push(Dimension {
@@ -345,6 +370,7 @@ pub fn parse(file: &str, src: &str) -> Result<Round, RoundFileError> {
             weak_cues: compile(&d.weak_cues),
             strong_signals,
             weak_signals,
+            scope,
         });
     }
 
