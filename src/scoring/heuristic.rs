@@ -99,6 +99,9 @@ const W_CUE: u32 = 8; // the round's strong column named as a mechanism
 const W_REASON: u32 = 6; // because / so
 const W_CONCRETE: u32 = 6; // numbers, edge cases, complexity, code
 const STRONG_AT: u32 = 16;
+/// A typical spoken sentence: longer ones count as several for shares, so
+/// that padding a sentence with clauses does not hide it.
+const WORDS_PER_SENTENCE: f64 = 17.0;
 
 fn read(s: &Sentence) -> Reading {
     let f = &s.found;
@@ -112,22 +115,25 @@ fn read(s: &Sentence) -> Reading {
     let price = f.has(Signal::Condition) || f.has(Signal::Tradeoff);
     let reason = f.has(Signal::Causal);
     let risk = f.has(Signal::Failure) || f.has(Signal::Caveat);
-    let concrete = s.numbers > 0
-        || s.grounding >= 3
-        || f.has(Signal::EdgeCase)
-        || f.has(Signal::Complexity)
-        || s.code;
+    let concrete = s.numbers > 0 || s.grounding >= 3 || f.has(Signal::Complexity) || s.code;
+    // Naming the input that breaks things is a move of its own.
+    let edge = f.has(Signal::EdgeCase);
     let check = f.has(Signal::Decision) || f.has(Signal::Verification);
     let stance =
         f.has(Signal::SelfCorrection) || f.has(Signal::Position) || f.has(Signal::Ownership);
     let habits: u32 = HABITS.iter().map(|h| f.count(*h)).sum::<u32>() + f.count(Signal::Buzz);
     let name_dropping = label_heavy && !(price && (s.numbers > 0 || check));
-    let hedged = f.has(Signal::Hedge) && !price && !risk;
+    // Epistemic hedges ("I think", "I'm not sure") are honest and fine
+    // around reasoning; only a hedge with nothing else in the sentence is
+    // empty. Dimensions that need a position (ethics) weigh hedges through
+    // their own weak signals.
+    let hedged =
+        f.has(Signal::Hedge) && !(check || stance || price || risk || reason || s.numbers > 0);
     // The round's own failure mode, said without anything of the strong
     // column in the same breath.
     let failure_mode = any_weak_cue && !any_strong_cue;
     let weight = price as u32 * W_PRICE
-        + risk as u32 * W_RISK
+        + (risk || edge) as u32 * W_RISK
         + check as u32 * W_CHECK
         + stance as u32 * W_STANCE
         + any_strong_cue as u32 * W_CUE
@@ -153,11 +159,7 @@ pub fn score(round: &Round, t: &Transcript) -> ScoreReport {
     }
     let readings: Vec<Reading> = sentences.iter().map(read).collect();
 
-    let non_answer = cand.is_empty()
-        || cand.answers.iter().all(|a| {
-            let w = text::words(&a.screen.clean);
-            w.len() < 12 || crate::coverage::is_foreign(&w)
-        });
+    let non_answer = cand.is_empty() || cand.answers.iter().all(|a| is_non_answer(round, a));
     let steering = cand.flags.contains(manipulation::INJECTION)
         || cand.flags.contains(manipulation::FAKE_SCORE)
         || cand.flags.contains(manipulation::FAKE_TURN);
@@ -166,9 +168,8 @@ pub fn score(round: &Round, t: &Transcript) -> ScoreReport {
     let overall = Balance::of(
         sentences
             .iter()
-            .zip(&readings)
-            .filter(|(s, _)| counts(s))
-            .map(|(_, r)| *r),
+            .zip(readings.iter().copied())
+            .filter(|(s, _)| counts(s)),
     );
 
     let mut dimensions = Vec::new();
@@ -230,6 +231,29 @@ pub fn score(round: &Round, t: &Transcript) -> ScoreReport {
     )
 }
 
+/// An answer that gives nothing to score: empty, very short, "I don't
+/// know", not in English, or sharing nothing with the question asked.
+fn is_non_answer(round: &Round, a: &crate::scoring::evidence::Answer) -> bool {
+    let w = text::words(&a.screen.clean);
+    if w.len() < 12 || crate::coverage::is_foreign(&w) {
+        return true;
+    }
+    let prompt: BTreeSet<String> = text::content_stems(&a.prompt).into_iter().collect();
+    let shared = text::content_stems(&a.screen.clean)
+        .iter()
+        .filter(|s| prompt.contains(*s))
+        .count();
+    let tokens = Tokens::new(&a.screen.clean);
+    let on_round = round.dimensions.iter().any(|d| {
+        d.strong_cues
+            .iter()
+            .chain(&d.weak_cues)
+            .chain(&d.focus)
+            .any(|c| c.matches(&tokens))
+    });
+    shared == 0 && !on_round
+}
+
 /// Substantive sentences are the ones that count in shares.
 fn counts(s: &Sentence) -> bool {
     s.code || s.words >= 4
@@ -241,15 +265,23 @@ struct Balance {
     n: usize,
     strong: usize,
     weak: usize,
+    /// Sentences that make one real move and show no habit: not evidence on
+    /// their own, but a transcript made of them is not empty.
+    solid: usize,
+    /// Words in the set: rambling dilutes, so shares are per sentence or per
+    /// typical sentence's worth of words, whichever is larger.
+    words: usize,
 }
 
 impl Balance {
-    fn of(readings: impl Iterator<Item = Reading>) -> Balance {
+    fn of<'a>(items: impl Iterator<Item = (&'a Sentence, Reading)>) -> Balance {
         let mut b = Balance::default();
-        for r in readings {
+        for (s, r) in items {
             b.n += 1;
+            b.words += s.words;
             b.strong += r.strong as usize;
             b.weak += r.weak as usize;
+            b.solid += (!r.strong && !r.weak && r.moves >= 10) as usize;
         }
         b
     }
@@ -257,7 +289,10 @@ impl Balance {
     /// Net share of strong over weak, with a floor on the denominator so a
     /// handful of sentences cannot swing it to an extreme.
     fn net(&self) -> f64 {
-        (self.strong as f64 - self.weak as f64) / (self.n.max(8) as f64)
+        let size = (self.n as f64)
+            .max(self.words as f64 / WORDS_PER_SENTENCE)
+            .max(8.0);
+        (self.strong as f64 + 0.4 * self.solid as f64 - self.weak as f64) / size
     }
 }
 
@@ -279,14 +314,18 @@ fn read_sentences(
                 echoed += 1;
                 continue;
             }
-            // Code is read through its comments: that is where the "why" is.
+            // Code is read through its comments (that is where the "why"
+            // is) and its guards (where edge cases are handled).
             let prose: String = if code {
                 code_comments(s.text)
             } else {
                 s.text.to_string()
             };
             let lower = signals::normalise(&prose);
-            let found = signals::scan(&lower);
+            let mut found = signals::scan(&lower);
+            if code {
+                found.merge(&code_signals(s.text));
+            }
             let tokens = Tokens::new(s.text);
             let grounding = text::content_stems(&prose)
                 .iter()
@@ -320,6 +359,56 @@ fn read_sentences(
         }
     }
     (sentences, echoed)
+}
+
+/// What the code itself shows: guards for edge cases, a framework call
+/// standing in for the implementation, comments that explain.
+fn code_signals(block: &str) -> Found {
+    let mut f = Found::default();
+    let body: Vec<&str> = block
+        .lines()
+        .skip(1)
+        .filter(|l| !l.trim_start().starts_with("```"))
+        .collect();
+    const GUARDS: &[&str] = &[
+        "<= 0", "== 0", "< 1", "not ", "is none", "len(", "== -", "isfinite", "isnan", "< 0",
+        ">= len", "empty",
+    ];
+    let guards = body
+        .iter()
+        .filter(|l| {
+            let t = l.trim_start().to_lowercase();
+            ["if ", "elif ", "assert ", "raise "]
+                .iter()
+                .any(|k| t.starts_with(k))
+                && GUARDS.iter().any(|g| t.contains(g))
+        })
+        .count();
+    if guards > 0 {
+        f.add(Signal::EdgeCase);
+    }
+    let comments = body
+        .iter()
+        .filter(|l| l.contains("# ") || l.contains("// "))
+        .count();
+    if comments >= 2 {
+        f.add(Signal::Causal);
+    }
+    const FRAMEWORK: &[&str] = &[
+        "import torch.nn.functional",
+        "f.cross_entropy",
+        "nn.multiheadattention",
+        "from sklearn",
+        "@lru_cache",
+        "@functools.lru_cache",
+        "autotokenizer",
+        "scipy.special.softmax",
+    ];
+    let lower = block.to_lowercase();
+    if FRAMEWORK.iter().any(|d| lower.contains(d)) {
+        f.add(Signal::Deflection);
+    }
+    f
 }
 
 /// The comment text of a code block, one comment per line.
@@ -367,7 +456,7 @@ fn score_dimension(
 
     let mut strong: Vec<usize> = Vec::new();
     let mut weak: Vec<usize> = Vec::new();
-    let mut topic_readings = Vec::new();
+    let mut topic_readings: Vec<(&Sentence, Reading)> = Vec::new();
     for (i, s) in sentences.iter().enumerate() {
         if !counts(s) {
             continue;
@@ -386,7 +475,7 @@ fn score_dimension(
         if !topic {
             continue;
         }
-        topic_readings.push(r);
+        topic_readings.push((s, r));
         if r.strong && (s.strong_cue[di] || sig_strong) {
             strong.push(i);
         } else if r.weak || sig_weak || (s.weak_cue[di] && !s.strong_cue[di]) {
@@ -397,6 +486,11 @@ fn score_dimension(
         n: topic_readings.len(),
         strong: strong.len(),
         weak: weak.len(),
+        solid: topic_readings
+            .iter()
+            .filter(|(_, r)| !r.strong && !r.weak && r.moves >= 10)
+            .count(),
+        words: topic_readings.iter().map(|(s, _)| s.words).sum(),
     };
     if local.n == 0 {
         return DimensionScore {
@@ -415,11 +509,12 @@ fn score_dimension(
     // Half what this dimension's sentences show, half the whole transcript:
     // a dimension touched by two sentences should not swing on them alone.
     let blended = 0.5 * local.net() + 0.5 * overall.net();
-    let score: u8 = if blended >= 0.22 && local.strong >= 2 {
+    let t = thresholds();
+    let score: u8 = if blended >= t[0] && local.strong >= 2 {
         4
-    } else if blended >= 0.08 && local.strong >= 1 {
+    } else if blended >= t[1] && local.strong >= 1 {
         3
-    } else if blended >= -0.2 {
+    } else if blended >= t[2] {
         2
     } else {
         1
@@ -465,6 +560,47 @@ fn score_dimension(
         capped: false,
         spread: None,
     }
+}
+
+/// Does this sentence read as an empty habit (recital, hedge, vocabulary,
+/// the round's failure mode)? The judge uses it so that a model quoting a
+/// buzzword sentence as "strong" does not turn it into evidence.
+pub fn reads_as_habit(round: &Round, sentence: &str) -> bool {
+    let lower = signals::normalise(sentence);
+    let tokens = Tokens::new(sentence);
+    let per_dim = |pick: fn(&Dimension) -> &Vec<crate::text::Cue>| -> Vec<bool> {
+        round
+            .dimensions
+            .iter()
+            .map(|d| pick(d).iter().any(|c| c.matches(&tokens)))
+            .collect()
+    };
+    let s = Sentence {
+        answer: 0,
+        text: sentence.to_string(),
+        found: signals::scan(&lower),
+        numbers: signals::specific_numbers(sentence),
+        words: text::words(sentence).len(),
+        code: false,
+        follow_up: false,
+        grounding: 0,
+        focus: per_dim(|d| &d.focus),
+        strong_cue: per_dim(|d| &d.strong_cues),
+        weak_cue: per_dim(|d| &d.weak_cues),
+        tokens,
+    };
+    read(&s).weak
+}
+
+/// Blended net shares at which a dimension reaches 4, 3 and 2.
+fn thresholds() -> [f64; 3] {
+    if let Ok(v) = std::env::var("MOCKROUND_TUNE_THRESHOLDS") {
+        let t: Vec<f64> = v.split(',').filter_map(|x| x.parse().ok()).collect();
+        if t.len() == 3 {
+            return [t[0], t[1], t[2]];
+        }
+    }
+    [0.24, 0.11, 0.05]
 }
 
 /// Indices ordered by a key, best first, stable on transcript order.
@@ -526,9 +662,8 @@ pub fn debug_dump(round: &Round, t: &Transcript) -> String {
     let b = Balance::of(
         sentences
             .iter()
-            .zip(&readings)
-            .filter(|(s, _)| counts(s))
-            .map(|(_, r)| *r),
+            .zip(readings.iter().copied())
+            .filter(|(s, _)| counts(s)),
     );
     out.push_str(&format!(
         "SUMMARY n={} strong={} weak={} net={:.2}\n",

@@ -246,6 +246,13 @@ const LEXICON: &[(Signal, &[&str])] = &[
             "so check",
             "thus",
             "hence",
+            "my first reason",
+            "the first reason",
+            "my second reason",
+            "one reason",
+            "the other reason",
+            "the reason is",
+            "my reason",
         ],
     ),
     (
@@ -616,7 +623,6 @@ const LEXICON: &[(Signal, &[&str])] = &[
             "i don't know",
             "i dont know",
             "as far as i know",
-            "i'd say",
             "hopefully",
             "in theory",
         ],
@@ -660,6 +666,10 @@ const LEXICON: &[(Signal, &[&str])] = &[
             "there are arguments on",
             "both sides have a point",
             "on the one hand and",
+            "arguments both ways",
+            "could see arguments",
+            "see arguments both ways",
+            "good for customer trust, but",
         ],
     ),
     (
@@ -702,13 +712,23 @@ const LEXICON: &[(Signal, &[&str])] = &[
             "through the appropriate channels",
             "they have more context",
             "i'd go along",
+            "didn't weigh in",
+            "didn't really weigh in",
+            "did not weigh in",
+            "wasn't an engineering decision",
+            "not an engineering decision",
+            "a question for legal",
+            "question for legal and",
+            "for legal and the business",
+            "not for engineering",
+            "above my level",
+            "that's for the business",
+            "for the business to decide",
         ],
     ),
     (
         Signal::Buzz,
         &[
-            "robust",
-            "robustness",
             "holistic",
             "leverage",
             "leveraging",
@@ -841,6 +861,27 @@ const LEXICON: &[(Signal, &[&str])] = &[
             "at scale,",
             "strong offline-online",
             "quality gates",
+            "systematically",
+            "addresses this",
+            "align with stakeholders",
+            "align with",
+            "story with data",
+            "tell the story",
+            "roi",
+            "business value",
+            "framed in business terms",
+            "trust is maintained",
+            "maintained over time",
+            "red flag",
+            "far more informative",
+            "the whole point of",
+            "key metrics",
+            "value-driven",
+            "actionable",
+            "stakeholder buy-in",
+            "buy-in",
+            "single pane",
+            "north star metric",
         ],
     ),
     (
@@ -957,6 +998,24 @@ const LEXICON: &[(Signal, &[&str])] = &[
             "golden dataset",
             "curated",
             "smes",
+            "feature store",
+            "point-in-time",
+            "as-of join*",
+            "temporal cross-validation",
+            "temporal cv",
+            "pr-auc",
+            "roc-auc",
+            "operating point",
+            "precision-recall",
+            "lookahead bias",
+            "train-serve skew",
+            "data leakage",
+            "target leakage",
+            "feature attribution",
+            "model monitoring",
+            "drift detection",
+            "explainable ai",
+            "xai",
         ],
     ),
     (
@@ -1043,6 +1102,25 @@ const LEXICON: &[(Signal, &[&str])] = &[
             "several techniques",
             "many techniques",
             "famously",
+            "classic ",
+            "a classic",
+            "textbook case",
+            "the standard method",
+            "standard method",
+            "standard recipe",
+            "the value everybody uses",
+            "everybody uses",
+            "everyone uses",
+            "proven to",
+            "it's proven",
+            "well-known",
+            "widely known",
+            "known result",
+            "the standard one",
+            "standard one",
+            "the usual one",
+            "the usual way",
+            "textbook approach",
         ],
     ),
     (
@@ -1082,17 +1160,22 @@ const LEXICON: &[(Signal, &[&str])] = &[
             "off the shelf",
             "switch to a model with a bigger",
             "bigger context window",
-            "bigger model",
-            "a bigger embedding model",
             "more training data",
-            "more data",
             "add a disclaimer",
-            "retrain the model",
-            "retrain it",
             "just retrain",
             "use a bigger",
             "add more layers",
             "try a bigger",
+            "handles the",
+            "for you,",
+            "for you.",
+            "does it for you",
+            "takes care of it",
+            "out-of-the-box",
+            "switch to a bigger",
+            "just use a bigger",
+            "retrain on newer data",
+            "retrain on the newest",
         ],
     ),
     (
@@ -1105,9 +1188,6 @@ const LEXICON: &[(Signal, &[&str])] = &[
             "try it and see",
             "see if it",
             "see if that",
-            "see if the",
-            "and see if",
-            "and see what",
             "add print*",
             "add some print*",
             "print statements",
@@ -1132,6 +1212,12 @@ const LEXICON: &[(Signal, &[&str])] = &[
             "bigger epsilon",
             "figure out afterwards",
             "why it works later",
+            "see if it works",
+            "see if that works",
+            "see if that fixes",
+            "see if it passes",
+            "see if it helps",
+            "see what happens",
         ],
     ),
     (
@@ -1185,6 +1271,21 @@ const LEXICON: &[(Signal, &[&str])] = &[
             "should average out",
             "averages out",
             "average out",
+            "are known to",
+            "is known to",
+            "known to hallucinate",
+            "improved the system prompt",
+            "tuned the prompt",
+            "more testing",
+            "in general",
+            "better testing",
+            "more monitoring",
+            "better monitoring",
+            "things like that",
+            "stuff like that",
+            "some issues",
+            "some problems",
+            "various issues",
         ],
     ),
     (
@@ -1292,6 +1393,26 @@ const LEXICON: &[(Signal, &[&str])] = &[
             "isn't fair",
             "i'd not",
             "i wouldn't put my name",
+            "i'd decline",
+            "i would decline",
+            "i declined",
+            "still no",
+            "i'd not build",
+            "won't build",
+            "wouldn't ship",
+            "i'd block",
+            "i'd veto",
+            "not something i'd build",
+            "i'm not comfortable",
+            "i wouldn't be comfortable",
+            "i'd push for",
+            "i'd insist",
+            "i insisted",
+            "my recommendation",
+            "i recommend",
+            "i'd recommend",
+            "the answer is no",
+            "i'd say no to",
         ],
     ),
     (
@@ -1314,6 +1435,11 @@ const LEXICON: &[(Signal, &[&str])] = &[
             "a bit frustrating",
             "they didn't tell",
             "blame",
+            "really on them",
+            "that was on them",
+            "supposed to manage",
+            "they should have",
+            "should have caught it",
         ],
     ),
     (
@@ -1481,6 +1607,63 @@ const LEXICON: &[(Signal, &[&str])] = &[
             "that's good",
             "works well",
             "will be fine",
+            "probably fine",
+            "fine compared to",
+            "nothing exotic",
+            "no need to",
+            "great news",
+            "won't notice",
+            "will not notice",
+            "cancels out",
+            "cancel out",
+            "is what matters",
+            "in line with what i predicted",
+            "as i predicted",
+            "the best model available",
+            "best model available",
+            "accuracy matters",
+            "look at it later",
+            "look at a cheaper model later",
+            "later if",
+            "deal with that later",
+            "worry about that later",
+            "handle most things",
+            "most things automatically",
+            "no, because",
+            "not really,",
+            "still valid",
+            "doesn't change anything",
+            "that's not a problem",
+            "isn't a problem",
+            "not an issue",
+            "isn't an issue",
+            "good enough for now",
+            "basically the same",
+            ", easy",
+            "easy:",
+            "easy.",
+            "that's easy",
+            "effectively constant",
+            "basically constant",
+            ", nothing.",
+            "it'll pass",
+            "it will pass",
+            "that's optimal",
+            "can't do better",
+            "i've seen this",
+            "seen this exact",
+            "just a scan",
+            "works out",
+            "should work out",
+            "nothing to worry",
+            "don't need to worry",
+            "no need to worry",
+            "simple fix",
+            "quick fix",
+            "just add",
+            "just bump",
+            "just increase",
+            "just set",
         ],
     ),
 ];
@@ -1524,9 +1707,15 @@ impl Found {
     pub fn has(&self, s: Signal) -> bool {
         self.counts[s as usize] > 0
     }
-    fn add(&mut self, s: Signal) {
+    pub fn add(&mut self, s: Signal) {
         let c = &mut self.counts[s as usize];
         *c = c.saturating_add(1);
+    }
+
+    pub fn merge(&mut self, other: &Found) {
+        for (a, b) in self.counts.iter_mut().zip(other.counts.iter()) {
+            *a = a.saturating_add(*b);
+        }
     }
 }
 
@@ -1561,7 +1750,34 @@ pub fn scan(lower: &str) -> Found {
     if first_person_action(lower) {
         found.add(Signal::Ownership);
     }
+    if citation(lower) {
+        found.add(Signal::Definition);
+    }
     found
+}
+
+/// "Ioffe and Szegedy in 2015", "Vaswani et al.": reciting the literature's
+/// history instead of reasoning about the case at hand.
+fn citation(lower: &str) -> bool {
+    if lower.contains(" et al") {
+        return true;
+    }
+    let has_year = lower
+        .split(|c: char| !c.is_ascii_digit())
+        .any(|d| d.len() == 4 && (d.starts_with("19") || d.starts_with("20")));
+    has_year
+        && [
+            "introduced",
+            "proposed",
+            "paper",
+            "published",
+            " from ",
+            "came first",
+            "showed that",
+            "invented",
+        ]
+        .iter()
+        .any(|w| lower.contains(w))
 }
 
 /// "I pulled every held order", "I said no", "I didn't tell sales": the
@@ -1573,7 +1789,8 @@ fn first_person_action(lower: &str) -> bool {
         .filter(|w| !w.is_empty())
         .collect();
     words.windows(2).any(|w| {
-        (w[0] == "i" || w[0] == "we") && {
+        // "we" narrates the team; ownership is the candidate acting.
+        w[0] == "i" && {
             let v = w[1];
             const IRREGULAR: &[&str] = &[
                 "said", "made", "met", "told", "took", "ran", "chose", "wrote", "found", "caught",

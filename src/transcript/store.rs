@@ -313,7 +313,7 @@ pub fn summarize(path: &Path) -> Result<Summary> {
             let raw = raw.trim();
             let is_end = raw.starts_with("{\"type\":\"end\"");
             let is_score = raw.starts_with("{\"type\":\"score\"");
-            if !is_end && !(is_score && !found_score) {
+            if !is_end && (!is_score || found_score) {
                 continue;
             }
             match serde_json::from_str::<Event>(raw) {
