@@ -1,7 +1,7 @@
 //! `mockround progress` (being built).
-use std::process::ExitCode;
-use anyhow::Result;
 use crate::{config::Config, rounds::Catalog};
+use anyhow::Result;
+use std::process::ExitCode;
 pub fn run(_config: &Config, _catalog: &Catalog, _json: bool) -> Result<ExitCode> {
     anyhow::bail!("progress is not built yet")
 }

@@ -32,7 +32,11 @@ impl Templates {
                     if !path.is_file() {
                         continue;
                     }
-                    let Some(name) = path.file_name().and_then(|n| n.to_str()).map(str::to_string) else {
+                    let Some(name) = path
+                        .file_name()
+                        .and_then(|n| n.to_str())
+                        .map(str::to_string)
+                    else {
                         continue;
                     };
                     if !name.ends_with(".tera") {
