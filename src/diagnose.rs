@@ -361,6 +361,10 @@ fn ask_interactive(style: &Style) -> Result<[Answer; 6]> {
 }
 
 pub fn run(config: &Config, catalog: &Catalog, json: bool) -> Result<ExitCode> {
+    crate::review::quiet_broken_pipe(show(config, catalog, json))
+}
+
+fn show(config: &Config, catalog: &Catalog, json: bool) -> Result<ExitCode> {
     let style = Style::detect();
     let answers = if io::stdin().is_terminal() {
         ask_interactive(&style)?

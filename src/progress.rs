@@ -408,6 +408,10 @@ fn hours(minutes: f64) -> String {
 }
 
 pub fn run(config: &Config, catalog: &Catalog, json: bool) -> Result<ExitCode> {
+    crate::review::quiet_broken_pipe(show(config, catalog, json))
+}
+
+fn show(config: &Config, catalog: &Catalog, json: bool) -> Result<ExitCode> {
     let p = collect(config, catalog);
     let mut out = std::io::stdout().lock();
     if json {

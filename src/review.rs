@@ -529,6 +529,21 @@ pub fn human_duration(secs: f64) -> String {
     }
 }
 
+/// `mockround progress | head` closing the pipe early is not an error.
+pub fn quiet_broken_pipe(r: Result<std::process::ExitCode>) -> Result<std::process::ExitCode> {
+    match r {
+        Err(e)
+            if e.chain().any(|c| {
+                c.downcast_ref::<std::io::Error>()
+                    .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+            }) =>
+        {
+            Ok(std::process::ExitCode::SUCCESS)
+        }
+        other => other,
+    }
+}
+
 /// A timestamp as people read it: local date and time to the minute.
 pub fn local_time(ts: Timestamp) -> String {
     ts.to_zoned_datetime(jiff::tz::TimeZone::system())
