@@ -236,7 +236,9 @@ fn cmd_resume(
 ) -> Result<ExitCode> {
     let dir = config.paths.sessions_dir();
     let path = match spec {
-        Some(s) if s != "last" => store::resolve(&dir, s)?,
+        // `last` means the newest session that can be resumed, not the
+        // newest session (which is usually finished).
+        Some(s) if s != "last" && s != "latest" => store::resolve(&dir, s)?,
         _ => {
             let newest = store::session_files(&dir)
                 .into_iter()
