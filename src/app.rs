@@ -321,10 +321,13 @@ fn cmd_sessions(
             break;
         }
     }
-    let mut out = std::io::stdout().lock();
+    // Buffered: stdout is line-buffered, and thousands of rows would each
+    // cost a write.
+    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
     if json {
         serde_json::to_writer_pretty(&mut out, &rows)?;
         writeln!(out)?;
+        out.flush()?;
         return Ok(ExitCode::SUCCESS);
     }
     if rows.is_empty() {
@@ -375,6 +378,7 @@ fn cmd_sessions(
             dir.display()
         )?;
     }
+    out.flush()?;
     Ok(ExitCode::SUCCESS)
 }
 

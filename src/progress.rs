@@ -356,7 +356,7 @@ fn trap(rounds: &[RoundProgress], weakest: &str, measured: bool) -> Option<Trap>
         .iter()
         .filter_map(|r| r.recent)
         .reduce(f64::min)
-        .map(|m| format!(", which already score {m:.2} or better"))
+        .map(|m| format!(" (already {m:.2} or better)"))
         .unwrap_or_default();
     let weakest_as = match w.recent {
         Some(x) => format!("your weakest at {x:.2}"),

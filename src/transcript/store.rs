@@ -207,7 +207,21 @@ pub fn parse(shown: &str, bytes: &[u8]) -> Result<Loaded, LoadError> {
     })
 }
 
+/// A header line as mockround writes it (`type` first), parsed straight
+/// into [`Header`]: listing thousands of sessions spends its time here, and
+/// the probe plus the tagged-enum path costs several times more. Anything
+/// else, including a newer format, goes through [`parse_header`].
+fn fast_header(raw: &str) -> Option<Header> {
+    if !raw.starts_with("{\"type\":\"header\"") {
+        return None;
+    }
+    serde_json::from_str::<Header>(raw).ok()
+}
+
 fn parse_header(shown: &str, raw: &str) -> Result<Header, LoadError> {
+    if let Some(h) = fast_header(raw).filter(|h| h.format <= FORMAT_VERSION) {
+        return Ok(h);
+    }
     #[derive(serde::Deserialize)]
     struct Probe {
         #[serde(rename = "type")]
@@ -264,25 +278,41 @@ pub struct Summary {
 pub fn summarize(path: &Path) -> Result<Summary> {
     let mut file = File::open(path).with_context(|| format!("cannot open {}", path.display()))?;
     let len = file.metadata()?.len();
-    let mut first = String::new();
-    BufReader::new(&mut file)
-        .take(1 << 20)
-        .read_line(&mut first)?;
-    let header = match parse_header(&path.display().to_string(), first.trim_end()) {
-        Ok(h) => h,
-        Err(e) => bail!("{e}"),
+    // One read of the start usually holds the header line, and for small
+    // files the whole tail too, so most sessions cost a single read.
+    let mut head = Vec::with_capacity(HEAD_READ.min(len as usize));
+    Read::by_ref(&mut file)
+        .take(HEAD_READ as u64)
+        .read_to_end(&mut head)?;
+    let whole = head.len() as u64 >= len;
+    let first: std::borrow::Cow<'_, str> = match head.iter().position(|&b| b == b'\n') {
+        Some(i) => String::from_utf8_lossy(&head[..i]),
+        None if whole => String::from_utf8_lossy(&head),
+        None => {
+            // A header longer than the first read (a very long title).
+            file.seek(SeekFrom::Start(0))?;
+            let mut line = String::new();
+            BufReader::new(&mut file)
+                .take(1 << 20)
+                .read_line(&mut line)?;
+            std::borrow::Cow::Owned(line)
+        }
+    };
+    let first = first.trim_end();
+    let header = match fast_header(first) {
+        Some(h) if h.format <= FORMAT_VERSION => h,
+        _ => match parse_header(&path.display().to_string(), first) {
+            Ok(h) => h,
+            Err(e) => bail!("{e}"),
+        },
     };
     let mut summary = Summary {
-        id: header.id.clone(),
+        id: header.id,
         path: path.to_path_buf(),
-        round: header.round.clone(),
-        level: header.level.clone(),
+        round: header.round,
+        level: header.level,
         started_at: header.started_at,
-        backend: header
-            .backend
-            .model
-            .clone()
-            .unwrap_or(header.backend.kind.clone()),
+        backend: header.backend.model.unwrap_or(header.backend.kind),
         status: "unfinished".into(),
         questions: None,
         answers: None,
@@ -294,30 +324,38 @@ pub fn summarize(path: &Path) -> Result<Summary> {
     // A finished session ends with its `end` event followed only by `score`
     // and `self_score` events, so the tail from the last `end` to EOF holds
     // everything listing needs. Grow the window until it reaches that `end`.
-    let mut window: u64 = 16 * 1024;
+    let mut window: u64 = TAIL_READ;
+    let mut tail = Vec::new();
     loop {
         let start = len.saturating_sub(window);
-        file.seek(SeekFrom::Start(start))?;
-        let mut buf = Vec::with_capacity((len - start) as usize);
-        Read::by_ref(&mut file)
-            .take(len - start)
-            .read_to_end(&mut buf)?;
-        let text = String::from_utf8_lossy(&buf);
-        let mut lines: Vec<&str> = text.split('\n').collect();
-        if start > 0 {
-            lines.remove(0); // probably a partial line
-        }
+        let buf: &[u8] = if whole {
+            &head[start as usize..]
+        } else {
+            file.seek(SeekFrom::Start(start))?;
+            tail.clear();
+            Read::by_ref(&mut file)
+                .take(len - start)
+                .read_to_end(&mut tail)?;
+            &tail
+        };
+        // The first line of a window that does not start the file is
+        // probably cut; never parse it.
+        let body = if start > 0 {
+            match buf.iter().position(|&b| b == b'\n') {
+                Some(i) => &buf[i + 1..],
+                None => &[][..],
+            }
+        } else {
+            buf
+        };
         let mut found_end = false;
         let mut found_score = false;
-        for raw in lines.iter().rev() {
-            let raw = raw.trim();
-            let is_end = raw.starts_with("{\"type\":\"end\"");
-            let is_score = raw.starts_with("{\"type\":\"score\"");
-            if !is_end && !(is_score && !found_score) {
-                continue;
-            }
-            match serde_json::from_str::<Event>(raw) {
-                Ok(Event::End(end)) => {
+        for raw in body.rsplit(|&b| b == b'\n') {
+            let raw = raw.trim_ascii();
+            let is_end = raw.starts_with(b"{\"type\":\"end\"");
+            let is_score = raw.starts_with(b"{\"type\":\"score\"");
+            if is_end {
+                if let Ok(end) = serde_json::from_slice::<super::EndEvent>(raw) {
                     found_end = true;
                     summary.status = end.status.as_str().into();
                     summary.questions = Some(end.questions);
@@ -325,11 +363,14 @@ pub fn summarize(path: &Path) -> Result<Summary> {
                     summary.duration_s = Some(end.duration_s);
                     break;
                 }
-                Ok(Event::Score(s)) => {
+            } else if is_score && !found_score {
+                if let Ok(s) = serde_json::from_slice::<ScoreSummary>(raw) {
                     found_score = true;
-                    summary.apply_score(&s);
+                    summary.overall = s.overall;
+                    summary.scorer = Some(s.scorer);
+                    summary.dimensions =
+                        s.dimensions.into_iter().map(|d| (d.id, d.score)).collect();
                 }
-                _ => {}
             }
         }
         if found_end {
@@ -352,6 +393,46 @@ pub fn summarize(path: &Path) -> Result<Summary> {
         }
     }
     Ok(summary)
+}
+
+/// Bytes read from the start of a session for its header (and, when the
+/// file is no longer, for everything).
+const HEAD_READ: usize = 16 * 1024;
+/// The first tail window; an `end` and a `score` event fit in it.
+const TAIL_READ: u64 = 8 * 1024;
+
+/// The part of a `score` event listing needs. Required fields of the full
+/// event are still required (as `IgnoredAny`), so a line that would not load
+/// as a score is not taken for one here either.
+#[derive(serde::Deserialize)]
+struct ScoreSummary {
+    overall: Option<f64>,
+    scorer: String,
+    dimensions: Vec<DimensionSummary>,
+    #[allow(dead_code)]
+    at: serde::de::IgnoredAny,
+    #[allow(dead_code)]
+    rubric_version: serde::de::IgnoredAny,
+    #[allow(dead_code)]
+    prompt_version: serde::de::IgnoredAny,
+    #[allow(dead_code)]
+    round: serde::de::IgnoredAny,
+    #[allow(dead_code)]
+    verdict: serde::de::IgnoredAny,
+    #[allow(dead_code)]
+    checklist: serde::de::IgnoredAny,
+    #[allow(dead_code)]
+    flags: serde::de::IgnoredAny,
+}
+
+#[derive(serde::Deserialize)]
+struct DimensionSummary {
+    id: String,
+    score: Option<u8>,
+    #[allow(dead_code)]
+    rationale: serde::de::IgnoredAny,
+    #[allow(dead_code)]
+    evidence: serde::de::IgnoredAny,
 }
 
 impl Summary {
@@ -393,14 +474,16 @@ pub fn session_files(dir: &Path) -> Vec<PathBuf> {
     let Ok(entries) = std::fs::read_dir(dir) else {
         return Vec::new();
     };
-    let mut files: Vec<PathBuf> = entries
+    // Sorted by name, not by path: the same order in one directory, without
+    // taking thousands of paths apart into components.
+    let mut files: Vec<(std::ffi::OsString, PathBuf)> = entries
         .filter_map(|e| e.ok())
-        .map(|e| e.path())
-        .filter(|p| p.extension().is_some_and(|x| x == "jsonl"))
+        .map(|e| (e.file_name(), e))
+        .filter(|(name, _)| Path::new(name).extension().is_some_and(|x| x == "jsonl"))
+        .map(|(name, e)| (name, e.path()))
         .collect();
-    files.sort();
-    files.reverse();
-    files
+    files.sort_unstable_by(|a, b| b.0.cmp(&a.0));
+    files.into_iter().map(|(_, p)| p).collect()
 }
 
 /// Resolve a SESSION argument: an id, a unique id prefix, `last`, or a path.
