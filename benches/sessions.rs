@@ -279,9 +279,13 @@ fn main() {
     });
     let startup = time(runs, || run_bin(home_path.as_path(), &["--version"]));
     let sessions = time(runs, || run_bin(home_path.as_path(), &["sessions"]));
-    let sessions_json = time(runs, || run_bin(home_path.as_path(), &["sessions", "--json"]));
+    let sessions_json = time(runs, || {
+        run_bin(home_path.as_path(), &["sessions", "--json"])
+    });
     let progress = time(runs, || run_bin(home_path.as_path(), &["progress"]));
-    let progress_json = time(runs, || run_bin(home_path.as_path(), &["progress", "--json"]));
+    let progress_json = time(runs, || {
+        run_bin(home_path.as_path(), &["progress", "--json"])
+    });
 
     let ms = |d: Duration| d.as_secs_f64() * 1e3;
     println!("median of {runs} runs, page cache warm:");

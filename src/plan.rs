@@ -250,12 +250,14 @@ pub fn build(catalog: &Catalog, progress: &Progress, today: Date, days: i64) -> 
         // The other 40 %: the weakest round if it is not one of the two
         // (its weekly minimum first), the rest to ML fundamentals.
         let remaining = total - sd_beh;
-        let for_weakest = if weakest == "coding" {
+        let outside =
+            !["system-design", "behavioral", "ml-fundamentals"].contains(&weakest.as_str());
+        let for_weakest = if outside {
             remaining.min(WEEKLY_MINIMUM * weeks)
         } else {
             0
         };
-        counts.push(("coding".into(), for_weakest));
+        counts.push((weakest.clone(), for_weakest));
         counts.push(("ml-fundamentals".into(), remaining - for_weakest));
         counts.retain(|c| c.1 > 0);
         if weakest != "coding" {
@@ -465,7 +467,8 @@ pub fn build(catalog: &Catalog, progress: &Progress, today: Date, days: i64) -> 
         for i in 0..focus_only {
             let k = warm_weeks + i + 1;
             let (from, to) = week_dates(k);
-            let pair = [&laid[(2 * i) as usize], &laid[(2 * i + 1) as usize]];
+            let block = |j: u32| laid.get(j as usize).or(laid.last()).unwrap_or(&weakest);
+            let pair = [block(2 * i), block(2 * i + 1)];
             let mut sessions: Vec<SessionItem> = Vec::new();
             for r in pair {
                 add(&mut sessions, r, FOCUS_SESSIONS / 2, "focus", lvl);

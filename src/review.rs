@@ -500,7 +500,11 @@ pub fn segments<'t>(text: &'t str, spans: &'t [Span]) -> Vec<(&'t str, &'t [usiz
     let mut out: Vec<(&str, &[usize])> = Vec::new();
     let mut at = 0;
     for s in spans {
-        if s.start < at || s.end > text.len() || !text.is_char_boundary(s.start) {
+        if s.start < at
+            || s.end > text.len()
+            || !text.is_char_boundary(s.start)
+            || !text.is_char_boundary(s.end)
+        {
             continue;
         }
         if s.start > at {

@@ -475,7 +475,10 @@ fn progress_warns_about_practising_what_already_scores_well() {
         text.contains("system-design: Eval methodology weak in 3 of 4 sessions"),
         "{text}"
     );
-    assert!(text.contains("▃▃▃▅") && text.contains("▇▇▇▇▇"), "sparklines: {text}");
+    assert!(
+        text.contains("▃▃▃▅") && text.contains("▇▇▇▇▇"),
+        "sparklines: {text}"
+    );
 }
 
 #[test]
