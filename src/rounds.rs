@@ -67,6 +67,17 @@ pub struct Dimension {
     pub strong_signals: Vec<Signal>,
     /// Signal families that show the weak column.
     pub weak_signals: Vec<Signal>,
+    /// Which answers speak to this dimension.
+    pub scope: Scope,
+}
+
+/// Which answers a dimension is judged on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scope {
+    /// Every answer.
+    All,
+    /// Only answers to follow-ups: how the candidate adapts when pushed.
+    FollowUps,
 }
 
 #[derive(Debug, Clone)]
@@ -172,6 +183,8 @@ struct RawDimension {
     strong_cues: Vec<String>,
     #[serde(default)]
     weak_cues: Vec<String>,
+    #[serde(default)]
+    scope: Option<Spanned<String>>,
     #[serde(default)]
     strong_signals: Option<Spanned<Vec<String>>>,
     #[serde(default)]
@@ -332,6 +345,18 @@ pub fn parse(file: &str, src: &str) -> Result<Round, RoundFileError> {
             }
             signal_lists.push(parsed);
         }
+        let scope = match d.scope.as_ref().map(|s| s.get_ref().as_str()) {
+            None | Some("all") => Scope::All,
+            Some("follow_ups") => Scope::FollowUps,
+            Some(other) => {
+                let span = d.scope.as_ref().map(|s| s.span()).unwrap_or(d.id.span());
+                return Err(err(
+                    span,
+                    format!("{field}.scope"),
+                    &format!("unknown scope \"{other}\" (use \"all\" or \"follow_ups\")"),
+                ));
+            }
+        };
         let weak_signals = signal_lists.pop().unwrap_or_default();
         let strong_signals = signal_lists.pop().unwrap_or_default();
         dimensions.push(Dimension {
@@ -345,6 +370,7 @@ pub fn parse(file: &str, src: &str) -> Result<Round, RoundFileError> {
             weak_cues: compile(&d.weak_cues),
             strong_signals,
             weak_signals,
+            scope,
         });
     }
 
@@ -474,7 +500,7 @@ pub fn parse(file: &str, src: &str) -> Result<Round, RoundFileError> {
         questions.push(Question {
             id: q.id.into_inner(),
             title: q.title,
-            text: q.text.trim().to_string(),
+            text: reflow(q.text.trim()),
             levels: q.levels.into_inner(),
             topic: q.topic,
             minutes: q.minutes,
@@ -507,6 +533,44 @@ pub fn parse(file: &str, src: &str) -> Result<Round, RoundFileError> {
         questions,
         source: String::new(),
     })
+}
+
+/// Join hard-wrapped lines of a question into paragraphs, so it wraps to the
+/// terminal and reads as one turn in transcripts. Blank lines, list items
+/// and fenced code keep their line breaks.
+fn reflow(text: &str) -> String {
+    let mut out = String::new();
+    let mut fence = false;
+    for line in text.lines() {
+        let t = line.trim_end();
+        let starts_block = t.trim_start().starts_with("```");
+        let keep_break = fence
+            || starts_block
+            || t.is_empty()
+            || out.ends_with('\n')
+            || out.is_empty()
+            || t.trim_start().starts_with("- ")
+            || t.trim_start().starts_with("* ")
+            || t.starts_with(' ')
+            || out.ends_with("```");
+        if keep_break {
+            if !out.is_empty() && !out.ends_with('\n') {
+                out.push('\n');
+            }
+            out.push_str(t);
+            if t.is_empty() || fence || starts_block {
+                out.push('\n');
+            }
+        } else {
+            out.push(' ');
+            out.push_str(t.trim_start());
+        }
+        if starts_block {
+            fence = !fence;
+        }
+    }
+    let joined: Vec<&str> = out.lines().collect();
+    joined.join("\n").trim().to_string()
 }
 
 /// The table a line belongs to, as `question[3].key_point[1]`, found by
@@ -620,5 +684,104 @@ impl Catalog {
                 self.ids().join(", ")
             )
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_builtin_round_is_valid_and_complete() {
+        let cat = Catalog::builtin();
+        let ids: Vec<&str> = cat.ids();
+        assert_eq!(
+            ids,
+            ["ml-fundamentals", "system-design", "coding", "behavioral"]
+        );
+        let dims = [
+            [
+                "knowledge_mode",
+                "reasoning_under_pressure",
+                "depth_signal",
+                "self_correction",
+            ],
+            [
+                "architecture_anchor",
+                "eval_methodology",
+                "safety_layer",
+                "uncertainty_handling",
+            ],
+            [
+                "leetcode_readiness",
+                "ml_implementation",
+                "code_explanation",
+                "debugging",
+            ],
+            [
+                "production_reasoning",
+                "cross_functional_communication",
+                "ethics_positioning",
+                "failure_ownership",
+            ],
+        ];
+        for (r, want) in cat.rounds.iter().zip(dims) {
+            let got: Vec<&str> = r.dimensions.iter().map(|d| d.id.as_str()).collect();
+            assert_eq!(got, want, "{}", r.id);
+            assert!(
+                r.questions.len() >= 12,
+                "{} has {} questions",
+                r.id,
+                r.questions.len()
+            );
+            assert!(!r.checklist.is_empty());
+            for level in LEVELS {
+                assert!(
+                    r.questions.iter().filter(|q| q.fits_level(level)).count() >= 4,
+                    "{} at {level}",
+                    r.id
+                );
+            }
+            for q in &r.questions {
+                assert!(
+                    (4..=6).contains(&q.key_points.len()),
+                    "{}: {} key points",
+                    q.id,
+                    q.key_points.len()
+                );
+                assert!(
+                    (2..=3).contains(&q.follow_ups.len()),
+                    "{}: {} follow-ups",
+                    q.id,
+                    q.follow_ups.len()
+                );
+                for k in &q.key_points {
+                    assert!(
+                        !k.cues.is_empty() && k.probe.ends_with('?'),
+                        "{}/{}",
+                        q.id,
+                        k.id
+                    );
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn errors_name_file_line_and_field() {
+        let src = BUILTIN[2]
+            .1
+            .replacen("levels = [", "levels = [\"wizard\", ", 1);
+        let e = parse("rubrics/coding.toml", &src).unwrap_err();
+        assert!(e.field.ends_with(".levels"), "{e}");
+        assert!(e.to_string().contains("rubrics/coding.toml:") && e.to_string().contains("wizard"));
+        let e = parse("x.toml", "id = \"x\"\nname = 3\n").unwrap_err();
+        assert_eq!(e.line, 2, "{e}");
+    }
+
+    #[test]
+    fn reflow_joins_wrapped_lines_and_keeps_code() {
+        let t = reflow("Write a tokenizer\nin Python:\n\n```python\ndef f(x):\n    return x\n```\nThen explain.");
+        assert_eq!(t, "Write a tokenizer in Python:\n\n```python\ndef f(x):\n    return x\n```\nThen explain.");
     }
 }

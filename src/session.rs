@@ -591,14 +591,9 @@ mod tests {
             "We would use a big model and some servers to run everything.",
         );
         let mut seen = BTreeSet::new();
-        loop {
-            match s.after_answer(&r, &thin, Duration::from_secs(5)) {
-                Next::FollowUp(f) => {
-                    assert!(seen.insert(f.target.label()), "repeated {:?}", f.target);
-                    s.record_follow_up(&f.target);
-                }
-                _ => break,
-            }
+        while let Next::FollowUp(f) = s.after_answer(&r, &thin, Duration::from_secs(5)) {
+            assert!(seen.insert(f.target.label()), "repeated {:?}", f.target);
+            s.record_follow_up(&f.target);
         }
         assert_eq!(seen.len(), 5);
     }

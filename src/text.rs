@@ -21,9 +21,12 @@ pub fn stem(word: &str) -> String {
     if ends(&w, "ies") {
         w.truncate(w.len() - 3);
         w.push('y');
-    } else if ends(&w, "sses") {
-        w.truncate(w.len() - 2);
-    } else if ends(&w, "ches") || ends(&w, "shes") || ends(&w, "xes") || ends(&w, "zes") {
+    } else if ends(&w, "sses")
+        || ends(&w, "ches")
+        || ends(&w, "shes")
+        || ends(&w, "xes")
+        || ends(&w, "zes")
+    {
         w.truncate(w.len() - 2);
     } else if w.ends_with('s')
         && !w.ends_with("ss")
@@ -232,7 +235,7 @@ impl Tokens {
                     Term::Exact(s) | Term::Prefix(s) => s.as_str(),
                 })
                 .collect();
-            if self.stems.iter().any(|s| *s == joined) {
+            if self.stems.contains(&joined) {
                 return true;
             }
         }
@@ -308,7 +311,7 @@ pub fn sentences<'a>(text: &'a str) -> Vec<Sentence<'a>> {
                 match next {
                     None => true,
                     Some(n) if n.is_ascii_whitespace() || n == b'"' || n == b')' => {
-                        !(prev_digit && next_digit) && !is_abbreviation(&text[start..i])
+                        !(is_abbreviation(&text[start..i]) || prev_digit && next_digit)
                     }
                     _ => false,
                 }

@@ -84,7 +84,7 @@ const HINT: &[&str] = &[
 impl Scripted {
     pub fn new(seed: u64) -> Scripted {
         Scripted {
-            rng: Rng::new(seed ^ 0x5EED_0F_1E7E),
+            rng: Rng::new(seed ^ 0x005E_ED0F_1E7E),
             last: [usize::MAX; 8],
         }
     }

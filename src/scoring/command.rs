@@ -102,9 +102,7 @@ pub fn run(config: &Config, catalog: &Catalog, args: ScoreArgs) -> Result<ExitCo
     let mut rounds: Vec<&Round> = Vec::new();
     for i in &inputs {
         let id = &i.loaded.transcript.header.round;
-        let round = catalog
-            .require(id)
-            .with_context(|| format!("{}", i.shown))?;
+        let round = catalog.require(id).with_context(|| i.shown.to_string())?;
         rounds.push(round);
     }
     for i in &inputs {

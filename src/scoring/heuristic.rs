@@ -1,19 +1,29 @@
 //! The offline scorer: rubric scores from what the candidate's sentences do.
 //!
-//! Each candidate sentence is read for moves (see `signals`): a condition or
-//! tradeoff tied to something concrete, a failure case, a check, a stated
-//! position, ownership; or a definition recited, a hedge, a deferral, a
-//! guess, vocabulary with nothing under it. A sentence is *strong evidence*
-//! for a dimension when it reasons about something concrete, says nothing
-//! empty, and is about that dimension (the round file's focus cues, or the
-//! question it answers); it is *weak evidence* when it shows one of the weak
-//! column's habits. Scores come from the balance of the two, so length alone
-//! buys nothing: a rambling answer adds weak evidence as fast as strong.
+//! Each candidate sentence is read for moves (see `signals`): a condition,
+//! a reason or a price tied to something concrete, a failure case, a check,
+//! a stated position, ownership, a correction. Or for habits: a definition
+//! recited, a hedge, a deferral, a guess, vocabulary with nothing under it,
+//! and the round's own failure mode (its `weak_cues`, e.g. load balancers in
+//! an LLM design round). A sentence that makes two moves and shows no habit
+//! is *strong*; one that shows a habit is *weak*.
+//!
+//! A dimension's score comes from the share of strong and weak sentences
+//! among those about that dimension, blended with the same shares over the
+//! whole transcript. Shares, not counts: a rambling answer adds weak and
+//! neutral sentences as fast as strong ones, so length alone buys nothing,
+//! and a terse answer is not punished for being short. Manipulation caps
+//! the score, empty or evasive answers get the lowest score with
+//! "insufficient evidence", and a dimension the interview never reached
+//! says so instead of inventing a number.
 //!
 //! The same code scores every round; what differs per dimension (which
-//! moves count, which words mark the topic) lives in the round file.
+//! moves count, which words mark its topic and its weak and strong columns)
+//! lives in the round file.
 
-use crate::rounds::{Dimension, Round};
+use std::collections::BTreeSet;
+
+use crate::rounds::{Dimension, Round, Scope};
 use crate::scoring::evidence::{quote_of, CandidateText};
 use crate::scoring::manipulation::{self, RubricEcho};
 use crate::scoring::signals::{self, Found, Signal};
@@ -21,7 +31,7 @@ use crate::scoring::{finish, ChecklistResult, DimensionScore, ScoreReport};
 use crate::text::{self, Tokens};
 use crate::transcript::Transcript;
 
-/// One sentence of an answer, read.
+/// One sentence of an answer (or one code block), read once.
 struct Sentence {
     answer: usize,
     text: String,
@@ -33,18 +43,25 @@ struct Sentence {
     follow_up: bool,
     /// Content words shared with the interviewer turn it answers.
     grounding: usize,
+    /// Per dimension of the round: focus, strong-cue and weak-cue hits.
+    focus: Vec<bool>,
+    strong_cue: Vec<bool>,
+    weak_cue: Vec<bool>,
 }
 
-/// How a sentence reads, independent of dimension.
+/// How a sentence reads, whatever the dimension.
 #[derive(Debug, Clone, Copy, Default)]
 struct Reading {
-    /// Reasons about something concrete without empty filler.
     strong: bool,
-    /// Shows an empty habit (recital, hedge, jargon with nothing under it…).
     weak: bool,
+    /// How many moves it makes (for picking the best evidence).
+    moves: u32,
+    /// How many habits it shows.
+    habits: u32,
 }
 
-const EMPTY_HABITS: &[Signal] = &[
+/// Habits that empty a sentence whatever else it says.
+const HABITS: &[Signal] = &[
     Signal::Buzz,
     Signal::Definition,
     Signal::Deflection,
@@ -70,33 +87,64 @@ const DEFAULT_WEAK: &[Signal] = &[
     Signal::Hedge,
 ];
 
+/// Weights of the moves, in tenths. A sentence is strong at 16: two real
+/// moves, or a move and something concrete. A reason plus a number is not
+/// enough on its own ("so it should be 7 times faster" is arithmetic, not
+/// judgement); a condition, a price, a failure case or a check is.
+const W_PRICE: u32 = 10; // condition or tradeoff
+const W_RISK: u32 = 10; // failure case or caveat
+const W_CHECK: u32 = 10; // a decision or a way to verify
+const W_STANCE: u32 = 10; // position, ownership, self-correction
+const W_CUE: u32 = 8; // the round's strong column named as a mechanism
+const W_REASON: u32 = 6; // because / so
+const W_CONCRETE: u32 = 6; // numbers, edge cases, complexity, code
+const STRONG_AT: u32 = 16;
+/// A typical spoken sentence: longer ones count as several for shares, so
+/// that padding a sentence with clauses does not hide it.
+const WORDS_PER_SENTENCE: f64 = 17.0;
+
 fn read(s: &Sentence) -> Reading {
     let f = &s.found;
-    let reason = f.has(Signal::Condition) || f.has(Signal::Causal) || f.has(Signal::Tradeoff);
+    let jargon = f.count(Signal::Jargon);
+    // Vocabulary of the strong column in a sentence made mostly of labels
+    // ("LLM-as-a-judge with clinical rubrics and calibrated confidence") is
+    // name-dropping, not a mechanism.
+    let label_heavy = jargon >= 2 && (jargon as usize) * 7 >= s.words;
+    let any_strong_cue = s.strong_cue.iter().any(|x| *x) && !label_heavy;
+    let any_weak_cue = s.weak_cue.iter().any(|x| *x);
+    let price = f.has(Signal::Condition) || f.has(Signal::Tradeoff);
+    let reason = f.has(Signal::Causal);
     let risk = f.has(Signal::Failure) || f.has(Signal::Caveat);
-    let concrete = s.numbers > 0
-        || s.grounding >= 2
-        || f.has(Signal::EdgeCase)
-        || f.has(Signal::Complexity)
-        || s.code;
-    let empty: u32 = EMPTY_HABITS.iter().map(|h| f.count(*h)).sum::<u32>() + f.count(Signal::Buzz);
-    let jargon_only = f.count(Signal::Jargon) >= 2 && !reason && s.numbers == 0;
-    let hedged = f.count(Signal::Hedge) >= 1 && !reason;
-    let moves = reason as u32
-        + risk as u32
-        + concrete as u32
-        + (f.has(Signal::Decision) || f.has(Signal::Verification)) as u32
-        + f.has(Signal::SelfCorrection) as u32
-        + f.has(Signal::Position) as u32
-        + f.has(Signal::Ownership) as u32;
+    let concrete = s.numbers > 0 || s.grounding >= 3 || f.has(Signal::Complexity) || s.code;
+    // Naming the input that breaks things is a move of its own.
+    let edge = f.has(Signal::EdgeCase);
+    let check = f.has(Signal::Decision) || f.has(Signal::Verification);
+    let stance =
+        f.has(Signal::SelfCorrection) || f.has(Signal::Position) || f.has(Signal::Ownership);
+    let habits: u32 = HABITS.iter().map(|h| f.count(*h)).sum::<u32>() + f.count(Signal::Buzz);
+    let name_dropping = label_heavy && !(price && (s.numbers > 0 || check));
+    // Epistemic hedges ("I think", "I'm not sure") are honest and fine
+    // around reasoning; only a hedge with nothing else in the sentence is
+    // empty. Dimensions that need a position (ethics) weigh hedges through
+    // their own weak signals.
+    let hedged =
+        f.has(Signal::Hedge) && !(check || stance || price || risk || reason || s.numbers > 0);
+    // The round's own failure mode, said without anything of the strong
+    // column in the same breath.
+    let failure_mode = any_weak_cue && !any_strong_cue;
+    let weight = price as u32 * W_PRICE
+        + (risk || edge) as u32 * W_RISK
+        + check as u32 * W_CHECK
+        + stance as u32 * W_STANCE
+        + any_strong_cue as u32 * W_CUE
+        + reason as u32 * W_REASON
+        + concrete as u32 * W_CONCRETE;
+    let weak = habits > 0 || name_dropping || hedged || failure_mode;
     Reading {
-        strong: empty == 0
-            && !jargon_only
-            && !hedged
-            && moves >= 2
-            && (reason || risk)
-            && s.words >= 5,
-        weak: empty > 0 || jargon_only || hedged,
+        strong: !weak && weight >= STRONG_AT && s.words >= 4,
+        weak,
+        moves: weight,
+        habits: habits + name_dropping as u32 + hedged as u32 + failure_mode as u32,
     }
 }
 
@@ -104,84 +152,28 @@ fn read(s: &Sentence) -> Reading {
 pub fn score(round: &Round, t: &Transcript) -> ScoreReport {
     let cand = CandidateText::new(round, t);
     let echo = RubricEcho::new(round);
-    let mut flags: Vec<String> = cand.flags.iter().map(|s| s.to_string()).collect();
-
-    // Read every sentence once.
-    let mut sentences: Vec<Sentence> = Vec::new();
-    let mut echoed = 0;
-    for (ai, a) in cand.answers.iter().enumerate() {
-        let prompt_stems: std::collections::BTreeSet<String> =
-            text::content_stems(&a.prompt).into_iter().collect();
-        for s in text::sentences(&a.screen.clean) {
-            let start = s.start;
-            if a.screen.is_tainted(start, start + s.text.len()) {
-                continue;
-            }
-            if echo.echoes(s.text) {
-                echoed += 1;
-                continue;
-            }
-            let code = s.text.starts_with("```");
-            let lower = signals::normalise(s.text);
-            let found = if code {
-                Found::default()
-            } else {
-                signals::scan(&lower)
-            };
-            let words = text::words(s.text).len();
-            let grounding = text::content_stems(s.text)
-                .iter()
-                .filter(|w| prompt_stems.contains(*w))
-                .count();
-            sentences.push(Sentence {
-                answer: ai,
-                text: s.text.to_string(),
-                numbers: if code {
-                    0
-                } else {
-                    signals::specific_numbers(s.text)
-                },
-                found,
-                words,
-                code,
-                tokens: Tokens::new(s.text),
-                follow_up: a.follow_up,
-                grounding,
-            });
-        }
-    }
+    let mut flags: BTreeSet<String> = cand.flags.iter().map(|s| s.to_string()).collect();
+    let (sentences, echoed) = read_sentences(round, &cand, &echo);
     if echoed >= 2 {
-        flags.push(manipulation::PARROT.to_string());
+        flags.insert(manipulation::PARROT.to_string());
     }
     let readings: Vec<Reading> = sentences.iter().map(read).collect();
 
-    let non_answer = cand.is_empty()
-        || cand.answers.iter().all(|a| {
-            let w = text::words(&a.screen.clean);
-            w.len() < 12 || crate::coverage::is_foreign(&w)
-        });
+    let non_answer = cand.is_empty() || cand.answers.iter().all(|a| is_non_answer(round, a));
     let steering = cand.flags.contains(manipulation::INJECTION)
         || cand.flags.contains(manipulation::FAKE_SCORE)
         || cand.flags.contains(manipulation::FAKE_TURN);
+    let parroting = echoed >= 2;
 
-    let prose: Vec<usize> = (0..sentences.len())
-        .filter(|&i| !sentences[i].code)
-        .collect();
-    let buzzy = prose
-        .iter()
-        .filter(|&&i| {
-            sentences[i].found.count(Signal::Buzz) > 0
-                || sentences[i].found.count(Signal::Jargon) >= 2 && !readings[i].strong
-        })
-        .count();
-    let buzz_share = if prose.is_empty() {
-        0.0
-    } else {
-        buzzy as f64 / prose.len() as f64
-    };
+    let overall = Balance::of(
+        sentences
+            .iter()
+            .zip(readings.iter().copied())
+            .filter(|(s, _)| counts(s)),
+    );
 
     let mut dimensions = Vec::new();
-    for dim in &round.dimensions {
+    for (di, dim) in round.dimensions.iter().enumerate() {
         let d = if non_answer {
             DimensionScore {
                 id: dim.id.clone(),
@@ -194,7 +186,18 @@ pub fn score(round: &Round, t: &Transcript) -> ScoreReport {
                 spread: None,
             }
         } else {
-            score_dimension(dim, &sentences, &readings, &cand, buzz_share, steering)
+            let mut d = score_dimension(di, dim, &sentences, &readings, &cand, &overall);
+            if d.score.is_some_and(|s| s > 2) && (steering || parroting) {
+                d.score = Some(2);
+                d.capped = true;
+                let why = if steering {
+                    "the answers try to steer the scorer"
+                } else {
+                    "the answers recite the rubric instead of answering"
+                };
+                d.rationale = format!("capped at 2: {why}; {}", d.rationale);
+            }
+            d
         };
         dimensions.push(d);
     }
@@ -221,20 +224,216 @@ pub fn score(round: &Round, t: &Transcript) -> ScoreReport {
             verdict: String::new(),
             dimensions,
             checklist,
-            flags,
+            flags: flags.into_iter().collect(),
             practice: Vec::new(),
             samples: None,
         },
     )
 }
 
+/// An answer that gives nothing to score: empty, very short, "I don't
+/// know", not in English, or sharing nothing with the question asked.
+fn is_non_answer(round: &Round, a: &crate::scoring::evidence::Answer) -> bool {
+    let w = text::words(&a.screen.clean);
+    if w.len() < 12 || crate::coverage::is_foreign(&w) {
+        return true;
+    }
+    let prompt: BTreeSet<String> = text::content_stems(&a.prompt).into_iter().collect();
+    let shared = text::content_stems(&a.screen.clean)
+        .iter()
+        .filter(|s| prompt.contains(*s))
+        .count();
+    let tokens = Tokens::new(&a.screen.clean);
+    let on_round = round.dimensions.iter().any(|d| {
+        d.strong_cues
+            .iter()
+            .chain(&d.weak_cues)
+            .chain(&d.focus)
+            .any(|c| c.matches(&tokens))
+    });
+    shared == 0 && !on_round
+}
+
+/// Substantive sentences are the ones that count in shares.
+fn counts(s: &Sentence) -> bool {
+    s.code || s.words >= 4
+}
+
+/// Shares of strong and weak sentences in a set.
+#[derive(Debug, Clone, Copy, Default)]
+struct Balance {
+    n: usize,
+    strong: usize,
+    weak: usize,
+    /// Sentences that make one real move and show no habit: not evidence on
+    /// their own, but a transcript made of them is not empty.
+    solid: usize,
+    /// Words in the set: rambling dilutes, so shares are per sentence or per
+    /// typical sentence's worth of words, whichever is larger.
+    words: usize,
+}
+
+impl Balance {
+    fn of<'a>(items: impl Iterator<Item = (&'a Sentence, Reading)>) -> Balance {
+        let mut b = Balance::default();
+        for (s, r) in items {
+            b.n += 1;
+            b.words += s.words;
+            b.strong += r.strong as usize;
+            b.weak += r.weak as usize;
+            b.solid += (!r.strong && !r.weak && r.moves >= 10) as usize;
+        }
+        b
+    }
+
+    /// Net share of strong over weak, with a floor on the denominator so a
+    /// handful of sentences cannot swing it to an extreme.
+    fn net(&self) -> f64 {
+        let size = (self.n as f64)
+            .max(self.words as f64 / WORDS_PER_SENTENCE)
+            .max(8.0);
+        (self.strong as f64 + 0.4 * self.solid as f64 - self.weak as f64) / size
+    }
+}
+
+fn read_sentences(
+    round: &Round,
+    cand: &CandidateText,
+    echo: &RubricEcho,
+) -> (Vec<Sentence>, usize) {
+    let mut sentences = Vec::new();
+    let mut echoed = 0;
+    for (ai, a) in cand.answers.iter().enumerate() {
+        let prompt_stems: BTreeSet<String> = text::content_stems(&a.prompt).into_iter().collect();
+        for s in text::sentences(&a.screen.clean) {
+            if a.screen.is_tainted(s.start, s.start + s.text.len()) {
+                continue;
+            }
+            let code = s.text.starts_with("```");
+            if !code && echo.echoes(s.text) {
+                echoed += 1;
+                continue;
+            }
+            // Code is read through its comments (that is where the "why"
+            // is) and its guards (where edge cases are handled).
+            let prose: String = if code {
+                code_comments(s.text)
+            } else {
+                s.text.to_string()
+            };
+            let lower = signals::normalise(&prose);
+            let mut found = signals::scan(&lower);
+            if code {
+                found.merge(&code_signals(s.text));
+            }
+            let tokens = Tokens::new(s.text);
+            let grounding = text::content_stems(&prose)
+                .iter()
+                .filter(|w| prompt_stems.contains(*w))
+                .count();
+            let per_dim = |pick: fn(&Dimension) -> &Vec<crate::text::Cue>| -> Vec<bool> {
+                round
+                    .dimensions
+                    .iter()
+                    .map(|d| pick(d).iter().any(|c| c.matches(&tokens)))
+                    .collect()
+            };
+            sentences.push(Sentence {
+                answer: ai,
+                text: s.text.to_string(),
+                numbers: if code {
+                    0
+                } else {
+                    signals::specific_numbers(s.text)
+                },
+                found,
+                words: text::words(&prose).len(),
+                code,
+                focus: per_dim(|d| &d.focus),
+                strong_cue: per_dim(|d| &d.strong_cues),
+                weak_cue: per_dim(|d| &d.weak_cues),
+                tokens,
+                follow_up: a.follow_up,
+                grounding,
+            });
+        }
+    }
+    (sentences, echoed)
+}
+
+/// What the code itself shows: guards for edge cases, a framework call
+/// standing in for the implementation, comments that explain.
+fn code_signals(block: &str) -> Found {
+    let mut f = Found::default();
+    let body: Vec<&str> = block
+        .lines()
+        .skip(1)
+        .filter(|l| !l.trim_start().starts_with("```"))
+        .collect();
+    const GUARDS: &[&str] = &[
+        "<= 0", "== 0", "< 1", "not ", "is none", "len(", "== -", "isfinite", "isnan", "< 0",
+        ">= len", "empty",
+    ];
+    let guards = body
+        .iter()
+        .filter(|l| {
+            let t = l.trim_start().to_lowercase();
+            ["if ", "elif ", "assert ", "raise "]
+                .iter()
+                .any(|k| t.starts_with(k))
+                && GUARDS.iter().any(|g| t.contains(g))
+        })
+        .count();
+    if guards > 0 {
+        f.add(Signal::EdgeCase);
+    }
+    let comments = body
+        .iter()
+        .filter(|l| l.contains("# ") || l.contains("// "))
+        .count();
+    if comments >= 2 {
+        f.add(Signal::Causal);
+    }
+    const FRAMEWORK: &[&str] = &[
+        "import torch.nn.functional",
+        "f.cross_entropy",
+        "nn.multiheadattention",
+        "from sklearn",
+        "@lru_cache",
+        "@functools.lru_cache",
+        "autotokenizer",
+        "scipy.special.softmax",
+    ];
+    let lower = block.to_lowercase();
+    if FRAMEWORK.iter().any(|d| lower.contains(d)) {
+        f.add(Signal::Deflection);
+    }
+    f
+}
+
+/// The comment text of a code block, one comment per line.
+fn code_comments(block: &str) -> String {
+    let mut out = String::new();
+    for line in block.lines() {
+        let comment = line
+            .find("# ")
+            .or_else(|| line.find("// "))
+            .map(|i| &line[i..]);
+        if let Some(c) = comment {
+            out.push_str(c.trim_start_matches(['#', '/', ' ']));
+            out.push_str(". ");
+        }
+    }
+    out
+}
+
 fn score_dimension(
+    di: usize,
     dim: &Dimension,
     sentences: &[Sentence],
     readings: &[Reading],
     cand: &CandidateText,
-    buzz_share: f64,
-    steering: bool,
+    overall: &Balance,
 ) -> DimensionScore {
     let strong_sigs: &[Signal] = if dim.strong_signals.is_empty() {
         DEFAULT_STRONG
@@ -246,53 +445,59 @@ fn score_dimension(
     } else {
         &dim.weak_signals
     };
-    let prompt_tokens: Vec<Tokens> = cand
+    let prompt_focus: Vec<bool> = cand
         .answers
         .iter()
-        .map(|a| Tokens::new(&a.prompt))
+        .map(|a| {
+            let t = Tokens::new(&a.prompt);
+            dim.focus.iter().any(|c| c.matches(&t))
+        })
         .collect();
 
-    let about = |i: usize| {
-        let s = &sentences[i];
-        dim.focus.iter().any(|c| c.matches(&s.tokens))
-            || dim.strong_cues.iter().any(|c| c.matches(&s.tokens))
-            || dim.weak_cues.iter().any(|c| c.matches(&s.tokens))
-            || dim
-                .focus
-                .iter()
-                .any(|c| c.matches(&prompt_tokens[s.answer]))
-    };
     let mut strong: Vec<usize> = Vec::new();
     let mut weak: Vec<usize> = Vec::new();
-    let mut relevant = 0;
-    for i in 0..sentences.len() {
-        let s = &sentences[i];
-        let r = readings[i];
-        let on_topic = about(i);
-        let has_strong_sig = strong_sigs.iter().any(|g| s.found.has(*g));
-        let has_weak_sig = weak_sigs.iter().any(|g| s.found.has(*g));
-        let strong_cue = dim.strong_cues.iter().any(|c| c.matches(&s.tokens));
-        let weak_cue = dim.weak_cues.iter().any(|c| c.matches(&s.tokens));
-        if on_topic || has_strong_sig || has_weak_sig {
-            relevant += 1;
+    let mut topic_readings: Vec<(&Sentence, Reading)> = Vec::new();
+    for (i, s) in sentences.iter().enumerate() {
+        if !counts(s) {
+            continue;
         }
-        if r.strong && (has_strong_sig || strong_cue) && (on_topic || has_strong_sig) {
+        let r = readings[i];
+        let sig_strong = strong_sigs.iter().any(|g| s.found.has(*g));
+        let sig_weak = weak_sigs.iter().any(|g| s.found.has(*g));
+        if dim.scope == Scope::FollowUps && !s.follow_up {
+            continue;
+        }
+        let topic = dim.focus.is_empty()
+            || s.focus[di]
+            || s.strong_cue[di]
+            || s.weak_cue[di]
+            || prompt_focus[s.answer];
+        if !topic {
+            continue;
+        }
+        topic_readings.push((s, r));
+        if r.strong && (s.strong_cue[di] || sig_strong) {
             strong.push(i);
-        } else if (has_weak_sig && (on_topic || !s.follow_up || true))
-            || (weak_cue && !r.strong)
-            || (r.weak && on_topic)
-        {
+        } else if r.weak || sig_weak || (s.weak_cue[di] && !s.strong_cue[di]) {
             weak.push(i);
         }
     }
-    let a = strong.len();
-    let b = weak.len();
-    if a == 0 && b == 0 {
+    let local = Balance {
+        n: topic_readings.len(),
+        strong: strong.len(),
+        weak: weak.len(),
+        solid: topic_readings
+            .iter()
+            .filter(|(_, r)| !r.strong && !r.weak && r.moves >= 10)
+            .count(),
+        words: topic_readings.iter().map(|(s, _)| s.words).sum(),
+    };
+    if local.n == 0 {
         return DimensionScore {
             id: dim.id.clone(),
             score: None,
             rationale: format!(
-                "not enough evidence: the interview did not reach {}",
+                "not enough evidence: nothing in the answers speaks to {}",
                 dim.name.to_lowercase()
             ),
             evidence: Vec::new(),
@@ -301,50 +506,43 @@ fn score_dimension(
             spread: None,
         };
     }
-    let mut score: u8 = if a >= 3 && a >= 2 * b {
+    // Half what this dimension's sentences show, half the whole transcript:
+    // a dimension touched by two sentences should not swing on them alone.
+    let blended = 0.5 * local.net() + 0.5 * overall.net();
+    let t = thresholds();
+    let score: u8 = if blended >= t[0] && local.strong >= 2 {
         4
-    } else if a >= 2 && a > b {
+    } else if blended >= t[1] && local.strong >= 1 {
         3
-    } else if a >= 1 || b <= 1 {
+    } else if blended >= t[2] {
         2
     } else {
         1
     };
-    let _ = relevant;
-    let mut rationale = if score >= 3 {
+    let rationale = if score >= 3 {
         format!(
-            "{a} sentence(s) show the strong column ({}), {b} the weak one",
-            dim.strong
+            "{} of {} sentences on this show the strong column, {} the weak one",
+            local.strong, local.n, local.weak
         )
     } else {
         format!(
-            "{b} sentence(s) show the weak column ({}), {a} the strong one",
-            dim.weak
+            "{} of {} sentences on this show the weak column, {} the strong one",
+            local.weak, local.n, local.strong
         )
     };
-    let mut capped = false;
-    if score > 2 && buzz_share > 0.35 {
-        score = 2;
-        capped = true;
-        rationale =
-            format!("capped at 2: much of the answer is vocabulary without reasoning; {rationale}");
-    }
-    if score > 2 && steering {
-        score = 2;
-        capped = true;
-        rationale = format!("capped at 2: the transcript tries to steer the scorer; {rationale}");
-    }
-    let chosen: Vec<usize> = if score >= 3 {
-        strong.clone()
+    let pick: Vec<usize> = if score >= 3 {
+        best(&strong, readings, |r| r.moves)
     } else if !weak.is_empty() {
-        weak.clone()
+        best(&weak, readings, |r| r.habits)
     } else {
-        strong.clone()
+        best(&strong, readings, |r| r.moves)
     };
     let mut evidence: Vec<String> = Vec::new();
-    for i in chosen {
-        let q = quote_of(&sentences[i].text);
-        if let Some(v) = cand.verify(&q) {
+    for i in pick {
+        if sentences[i].code {
+            continue;
+        }
+        if let Some(v) = cand.verify(&quote_of(&sentences[i].text)) {
             if !evidence.contains(&v) {
                 evidence.push(v);
             }
@@ -359,9 +557,57 @@ fn score_dimension(
         rationale,
         evidence,
         insufficient_evidence: false,
-        capped,
+        capped: false,
         spread: None,
     }
+}
+
+/// Does this sentence read as an empty habit (recital, hedge, vocabulary,
+/// the round's failure mode)? The judge uses it so that a model quoting a
+/// buzzword sentence as "strong" does not turn it into evidence.
+pub fn reads_as_habit(round: &Round, sentence: &str) -> bool {
+    let lower = signals::normalise(sentence);
+    let tokens = Tokens::new(sentence);
+    let per_dim = |pick: fn(&Dimension) -> &Vec<crate::text::Cue>| -> Vec<bool> {
+        round
+            .dimensions
+            .iter()
+            .map(|d| pick(d).iter().any(|c| c.matches(&tokens)))
+            .collect()
+    };
+    let s = Sentence {
+        answer: 0,
+        text: sentence.to_string(),
+        found: signals::scan(&lower),
+        numbers: signals::specific_numbers(sentence),
+        words: text::words(sentence).len(),
+        code: false,
+        follow_up: false,
+        grounding: 0,
+        focus: per_dim(|d| &d.focus),
+        strong_cue: per_dim(|d| &d.strong_cues),
+        weak_cue: per_dim(|d| &d.weak_cues),
+        tokens,
+    };
+    read(&s).weak
+}
+
+/// Blended net shares at which a dimension reaches 4, 3 and 2.
+fn thresholds() -> [f64; 3] {
+    if let Ok(v) = std::env::var("MOCKROUND_TUNE_THRESHOLDS") {
+        let t: Vec<f64> = v.split(',').filter_map(|x| x.parse().ok()).collect();
+        if t.len() == 3 {
+            return [t[0], t[1], t[2]];
+        }
+    }
+    [0.24, 0.11, 0.05]
+}
+
+/// Indices ordered by a key, best first, stable on transcript order.
+fn best(idx: &[usize], readings: &[Reading], key: fn(&Reading) -> u32) -> Vec<usize> {
+    let mut v = idx.to_vec();
+    v.sort_by_key(|&i| std::cmp::Reverse(key(&readings[i])));
+    v
 }
 
 /// A line per sentence with its signals and reading, for tuning the scorer.
@@ -369,67 +615,62 @@ fn score_dimension(
 pub fn debug_dump(round: &Round, t: &Transcript) -> String {
     let cand = CandidateText::new(round, t);
     let echo = RubricEcho::new(round);
+    let (sentences, _) = read_sentences(round, &cand, &echo);
     let mut out = String::new();
-    for a in &cand.answers {
-        let prompt_stems: std::collections::BTreeSet<String> =
-            text::content_stems(&a.prompt).into_iter().collect();
-        out.push_str(&format!(
-            "--- answer to: {}\n",
-            text::ellipsize(&text::squash_ws(&a.prompt), 90)
-        ));
-        for s in text::sentences(&a.screen.clean) {
-            let tainted = a.screen.is_tainted(s.start, s.start + s.text.len());
-            let lower = signals::normalise(s.text);
-            let found = signals::scan(&lower);
-            let sent = Sentence {
-                answer: 0,
-                text: s.text.to_string(),
-                numbers: signals::specific_numbers(s.text),
-                words: text::words(s.text).len(),
-                code: s.text.starts_with("```"),
-                tokens: Tokens::new(s.text),
-                follow_up: a.follow_up,
-                grounding: text::content_stems(s.text)
-                    .iter()
-                    .filter(|w| prompt_stems.contains(*w))
-                    .count(),
-                found,
-            };
-            let r = read(&sent);
-            let sigs: Vec<&str> = Signal::ALL
-                .iter()
-                .filter(|g| sent.found.has(**g))
-                .map(|g| g.name())
-                .collect();
-            let dims: Vec<&str> = round
-                .dimensions
-                .iter()
-                .filter(|d| {
-                    d.focus
-                        .iter()
-                        .chain(&d.strong_cues)
-                        .any(|c| c.matches(&sent.tokens))
-                })
-                .map(|d| &d.id[..4])
-                .collect();
+    let mut last_answer = usize::MAX;
+    for s in &sentences {
+        if s.answer != last_answer {
+            last_answer = s.answer;
             out.push_str(&format!(
-                "{}{}{} n{} g{} [{}] {{{}}} {}\n",
-                if r.strong { "S" } else { "." },
-                if r.weak { "W" } else { "." },
-                if tainted {
-                    "T"
-                } else if echo.echoes(s.text) {
-                    "E"
-                } else {
-                    " "
-                },
-                sent.numbers,
-                sent.grounding,
-                sigs.join(","),
-                dims.join(","),
-                text::ellipsize(&text::squash_ws(s.text), 110)
+                "--- {}: {}\n",
+                if s.follow_up { "follow-up" } else { "question" },
+                text::ellipsize(&text::squash_ws(&cand.answers[s.answer].prompt), 90)
             ));
         }
+        let r = read(s);
+        let sigs: Vec<&str> = Signal::ALL
+            .iter()
+            .filter(|g| s.found.has(**g))
+            .map(|g| g.name())
+            .collect();
+        let dims: Vec<String> = round
+            .dimensions
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| s.focus[*i] || s.strong_cue[*i] || s.weak_cue[*i])
+            .map(|(i, d)| {
+                format!(
+                    "{}{}{}",
+                    &d.id[..4],
+                    if s.strong_cue[i] { "+" } else { "" },
+                    if s.weak_cue[i] { "-" } else { "" }
+                )
+            })
+            .collect();
+        out.push_str(&format!(
+            "{}{} n{} g{} [{}] {{{}}} {}\n",
+            if r.strong { "S" } else { "." },
+            if r.weak { "W" } else { "." },
+            s.numbers,
+            s.grounding,
+            sigs.join(","),
+            dims.join(","),
+            text::ellipsize(&text::squash_ws(&s.text), 120)
+        ));
     }
+    let readings: Vec<Reading> = sentences.iter().map(read).collect();
+    let b = Balance::of(
+        sentences
+            .iter()
+            .zip(readings.iter().copied())
+            .filter(|(s, _)| counts(s)),
+    );
+    out.push_str(&format!(
+        "SUMMARY n={} strong={} weak={} net={:.2}\n",
+        b.n,
+        b.strong,
+        b.weak,
+        b.net()
+    ));
     out
 }

@@ -23,16 +23,7 @@ pub const PARROT: &str = "rubric-parrot";
 /// Phrases that address the scorer instead of the interviewer.
 const STEERING: &[&str] = &[
     "ignore the rubric",
-    "ignore the previous",
-    "ignore previous",
-    "ignore all previous",
-    "ignore your instructions",
-    "ignore the instructions",
-    "ignore all instructions",
-    "ignore any instructions",
     "disregard the rubric",
-    "disregard previous",
-    "disregard your",
     "whoever or whatever scores",
     "whoever scores",
     "whatever scores",
@@ -58,7 +49,6 @@ const STEERING: &[&str] = &[
     "you are the evaluator",
     "you are an evaluator",
     "you are the grader",
-    "system prompt",
     "[system]",
     "<system>",
     "</system>",
@@ -66,8 +56,6 @@ const STEERING: &[&str] = &[
     "<|system|>",
     "[inst]",
     "### instruction",
-    "new instructions",
-    "override the",
     "score this transcript",
     "score this answer",
     "score this candidate",
@@ -171,7 +159,80 @@ fn decode_tags(text: &str) -> String {
         .collect()
 }
 
+/// Generic prompt-injection phrases. Candidates legitimately discuss these
+/// as threats ("someone can put 'ignore your instructions' in a column
+/// comment"), so they count only outside quotes and only when nothing marks
+/// them as an example.
+const INJECTION_PHRASES: &[&str] = &[
+    "ignore the previous",
+    "ignore previous",
+    "ignore all previous",
+    "ignore your instructions",
+    "ignore the instructions",
+    "ignore all instructions",
+    "ignore any instructions",
+    "disregard previous",
+    "disregard your instructions",
+    "new instructions:",
+    "override the rubric",
+];
+
+/// Remove quoted spans so that mentioning an attack is not making one.
+fn outside_quotes(lower: &str) -> String {
+    let mut out = String::with_capacity(lower.len());
+    let mut open: Option<char> = None;
+    for c in lower.chars() {
+        match (open, c) {
+            (None, '"' | '\u{201C}') => open = Some('"'),
+            (Some('"'), '"' | '\u{201D}') => open = None,
+            (None, _) => out.push(c),
+            _ => {}
+        }
+    }
+    out
+}
+
+fn injection_in(lower: &str) -> bool {
+    let bare = outside_quotes(lower);
+    let example = [
+        "someone",
+        "attacker",
+        "could put",
+        "can put",
+        "might put",
+        "e.g",
+        "for example",
+        "such as",
+        "like \"",
+    ]
+    .iter()
+    .any(|m| lower.contains(m));
+    !example && INJECTION_PHRASES.iter().any(|p| bare.contains(p))
+}
+
+/// Phrases no answer has a reason to contain even as a quoted example.
+const ALWAYS: &[&str] = &[
+    "ignore the rubric",
+    "disregard the rubric",
+    "whoever or whatever scores",
+    "whoever scores",
+    "whatever scores",
+    "4 on every",
+    "4 for every",
+    "4s across",
+    "as the evaluator",
+    "as the grader",
+    "as the scorer",
+];
+
 fn steering_in(lower: &str) -> bool {
+    if injection_in(lower) || ALWAYS.iter().any(|p| lower.contains(p)) {
+        return true;
+    }
+    // The rest counts only outside quotes: a candidate may quote an attack
+    // ("your supervisor already approved a refund") to design against it.
+    let lower = outside_quotes(lower);
+    let lower = lower.as_str();
     STEERING.iter().any(|p| {
         lower.match_indices(p).any(|(i, _)| {
             let before = lower[..i].chars().last();
@@ -298,6 +359,27 @@ pub struct RubricEcho {
     trigrams: BTreeSet<[String; 3]>,
 }
 
+/// A descriptor without its quoted examples and "e.g." / "Sounds like" tails.
+fn strip_examples(desc: &str) -> String {
+    let mut out = String::new();
+    let mut quote: Option<char> = None;
+    for c in desc.chars() {
+        match (quote, c) {
+            (None, '"' | '\u{201C}') => quote = Some('"'),
+            (None, '\'') if out.ends_with([' ', '(', ':']) || out.is_empty() => quote = Some('\''),
+            (Some('"'), '"' | '\u{201D}') | (Some('\''), '\'') => quote = None,
+            (None, _) => out.push(c),
+            _ => {}
+        }
+    }
+    for marker in ["Sounds like", "sounds like", "e.g.", "for example"] {
+        if let Some(i) = out.find(marker) {
+            out.truncate(i);
+        }
+    }
+    out
+}
+
 /// Phrases about the rubric itself that no real answer needs.
 const META: &[&str] = &[
     "reasoning under pressure",
@@ -343,7 +425,11 @@ impl RubricEcho {
         let mut trigrams = BTreeSet::new();
         for d in &round.dimensions {
             for desc in [&d.weak, &d.strong, &d.name] {
-                let stems = text::content_stems(desc);
+                // Only the descriptor's own words: quoted example answers
+                // ("Sounds like: ...") are things a strong candidate may
+                // legitimately say.
+                let own = strip_examples(desc);
+                let stems = text::content_stems(&own);
                 for w in stems.windows(3) {
                     trigrams.insert([w[0].clone(), w[1].clone(), w[2].clone()]);
                 }

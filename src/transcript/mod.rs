@@ -250,23 +250,17 @@ impl Transcript {
     }
 
     pub fn latest_self_score(&self) -> Option<&SelfScoreEvent> {
-        self.events
-            .iter()
-            .filter_map(|e| match e {
-                Event::SelfScore(s) => Some(s),
-                _ => None,
-            })
-            .last()
+        self.events.iter().rev().find_map(|e| match e {
+            Event::SelfScore(s) => Some(s),
+            _ => None,
+        })
     }
 
     pub fn end(&self) -> Option<&EndEvent> {
-        self.events
-            .iter()
-            .filter_map(|e| match e {
-                Event::End(e) => Some(e),
-                _ => None,
-            })
-            .last()
+        self.events.iter().rev().find_map(|e| match e {
+            Event::End(e) => Some(e),
+            _ => None,
+        })
     }
 
     /// The question ids in the order they were asked.
