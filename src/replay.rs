@@ -10,7 +10,7 @@
 //! terminal the output is plain text and, unless `--speed` or `--step` asks
 //! for pacing, printed at once: nobody watches a pipe.
 
-use std::io::{self, BufRead, Write};
+use std::io::{self, BufRead, IsTerminal, Write};
 use std::process::ExitCode;
 use std::time::Duration;
 
@@ -197,7 +197,10 @@ impl<W: Write> Player<W> {
         match self.pace {
             Pace::Step if !first && !self.stdin_done => {
                 self.out.flush()?;
-                eprint!("{}", self.style.dim("  ⏎ "));
+                // A prompt only for a person: a script's Enter is not echoed.
+                if io::stdin().is_terminal() {
+                    eprint!("{}", self.style.dim("  ⏎ "));
+                }
                 let mut line = String::new();
                 match io::stdin().lock().read_line(&mut line) {
                     Ok(0) | Err(_) => self.stdin_done = true,

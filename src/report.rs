@@ -20,7 +20,8 @@
 //!                 (self minus judge), rationale, evidence[], evidence_refs[]
 //! evidence[]      number, dimension, dimension_name, score, quote, question, clock
 //! checklist[]     id, text, covered
-//! calibration     rated, mean_gap, summary, over[], under[]   (null: no self-score)
+//! calibration     rated, mean_gap, mean_abs_gap, summary, over[], under[]
+//!                 (null: no self-score)
 //! questions[]     number, id, title, hints, key_points_hit, key_points[] (id, point,
 //!                 hit, hinted, probed), turns[] (role, kind, note, text, segments[]
 //!                 (text, refs[]), at_s, clock, think_s, skipped, resumed_after_s)
@@ -129,7 +130,10 @@ pub struct ChecklistDoc {
 pub struct CalibrationDoc {
     /// Dimensions rated by both the candidate and the judge.
     pub rated: usize,
+    /// Mean of self minus judge: which way the self-score leans.
     pub mean_gap: Option<f64>,
+    /// Mean of the absolute gaps: how far off it is.
+    pub mean_abs_gap: Option<f64>,
     pub summary: String,
     /// Dimension names rated higher than the evidence shows.
     pub over: Vec<String>,
@@ -450,9 +454,12 @@ fn calibration(dims: &[DimensionDoc], self_scored: bool) -> Option<CalibrationDo
     }
     let gaps: Vec<(&DimensionDoc, i32)> =
         dims.iter().filter_map(|d| d.gap.map(|g| (d, g))).collect();
-    let mean = (!gaps.is_empty())
-        .then(|| gaps.iter().map(|(_, g)| *g as f64).sum::<f64>() / gaps.len() as f64)
-        .map(|m| (m * 100.0).round() / 100.0);
+    let n = gaps.len() as f64;
+    let round2 = |x: f64| (x * 100.0).round() / 100.0;
+    let mean =
+        (!gaps.is_empty()).then(|| round2(gaps.iter().map(|(_, g)| *g as f64).sum::<f64>() / n));
+    let mean_abs = (!gaps.is_empty())
+        .then(|| round2(gaps.iter().map(|(_, g)| g.abs() as f64).sum::<f64>() / n));
     let over: Vec<String> = gaps
         .iter()
         .filter(|(_, g)| *g > 0)
@@ -463,19 +470,27 @@ fn calibration(dims: &[DimensionDoc], self_scored: bool) -> Option<CalibrationDo
         .filter(|(_, g)| *g < 0)
         .map(|(d, g)| format!("{} ({g})", d.name))
         .collect();
-    let summary = match mean {
-        None => "You rated yourself, but no rated dimension had a score to compare with.".into(),
-        Some(m) if m >= 0.5 => format!(
-            "You rated yourself {m:+.2} points above the evidence on average: the answers felt stronger than they read."
+    // The signed mean says which way you lean; the absolute one how far off
+    // you are (a +2 and a -2 cancel in the first, not in the second).
+    let summary = match (mean, mean_abs) {
+        (Some(m), Some(a)) if a <= 0.5 => {
+            format!("Well calibrated: within {a:.2} points of the evidence per dimension on average ({m:+.2} overall).")
+        }
+        (Some(m), Some(a)) if m >= 0.5 => format!(
+            "You rated yourself {m:+.2} points above the evidence on average ({a:.2} off per dimension): the answers felt stronger than they read."
         ),
-        Some(m) if m <= -0.5 => format!(
-            "You rated yourself {m:+.2} points below the evidence on average: you did better than you think."
+        (Some(m), Some(a)) if m <= -0.5 => format!(
+            "You rated yourself {m:+.2} points below the evidence on average ({a:.2} off per dimension): you did better than you think."
         ),
-        Some(m) => format!("Well calibrated: {m:+.2} points from the evidence on average."),
+        (Some(_), Some(a)) => format!(
+            "Off by {a:.2} points per dimension on average, in both directions: your sense of which dimensions are strong does not match the evidence yet."
+        ),
+        _ => "You rated yourself, but no rated dimension had a score to compare with.".into(),
     };
     Some(CalibrationDoc {
         rated: gaps.len(),
         mean_gap: mean,
+        mean_abs_gap: mean_abs,
         summary,
         over,
         under,
