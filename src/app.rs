@@ -31,6 +31,16 @@ pub fn one_line(err: &anyhow::Error) -> String {
 
 pub fn run(cli: Cli) -> Result<ExitCode> {
     let config = Config::load(&cli.model)?;
+    // Listing needs the rounds only to check a --round filter, and parsing
+    // them is most of its fixed cost (see benches/sessions.rs).
+    if let Command::Sessions {
+        round: None,
+        json,
+        limit,
+    } = &cli.command
+    {
+        return cmd_sessions(&config, None, None, *json, *limit);
+    }
     let catalog = Catalog::load(Some(&config.paths.config_dir))?;
     match cli.command {
         Command::Start(args) => cmd_start(&config, &catalog, args),
@@ -38,7 +48,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             cmd_resume(&config, &catalog, session.as_deref(), no_self)
         }
         Command::Sessions { round, json, limit } => {
-            cmd_sessions(&config, &catalog, round.as_deref(), json, limit)
+            cmd_sessions(&config, Some(&catalog), round.as_deref(), json, limit)
         }
         Command::Rounds { round, json } => cmd_rounds(&catalog, round.as_deref(), json),
         Command::Score(args) => crate::scoring::command::run(&config, &catalog, args),
@@ -236,7 +246,9 @@ fn cmd_resume(
 ) -> Result<ExitCode> {
     let dir = config.paths.sessions_dir();
     let path = match spec {
-        Some(s) if s != "last" => store::resolve(&dir, s)?,
+        // `last` means the newest session that can be resumed, not the
+        // newest session (which is usually finished).
+        Some(s) if s != "last" && s != "latest" => store::resolve(&dir, s)?,
         _ => {
             let newest = store::session_files(&dir)
                 .into_iter()
@@ -298,13 +310,13 @@ fn cmd_resume(
 
 fn cmd_sessions(
     config: &Config,
-    catalog: &Catalog,
+    catalog: Option<&Catalog>,
     round: Option<&str>,
     json: bool,
     limit: Option<usize>,
 ) -> Result<ExitCode> {
-    if let Some(r) = round {
-        catalog.require(r)?;
+    if let (Some(r), Some(c)) = (round, catalog) {
+        c.require(r)?;
     }
     let dir = config.paths.sessions_dir();
     let mut rows = Vec::new();
@@ -319,10 +331,13 @@ fn cmd_sessions(
             break;
         }
     }
-    let mut out = std::io::stdout().lock();
+    // Buffered: stdout is line-buffered, and thousands of rows would each
+    // cost a write.
+    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
     if json {
         serde_json::to_writer_pretty(&mut out, &rows)?;
         writeln!(out)?;
+        out.flush()?;
         return Ok(ExitCode::SUCCESS);
     }
     if rows.is_empty() {
@@ -373,6 +388,7 @@ fn cmd_sessions(
             dir.display()
         )?;
     }
+    out.flush()?;
     Ok(ExitCode::SUCCESS)
 }
 

@@ -57,6 +57,9 @@ pub struct Live<'a> {
     answers: u32,
     id: String,
     quit: bool,
+    /// Where a resumed session picks up, decided by the same restore that
+    /// rebuilt `session` (deciding twice could disagree near the time limit).
+    resume_step: Option<Resume>,
 }
 
 /// Build a new session id: sortable by time, unique enough to type a prefix.
@@ -165,6 +168,7 @@ impl<'a> Live<'a> {
             answers: 0,
             id,
             quit: false,
+            resume_step: None,
         })
     }
 
@@ -217,7 +221,7 @@ impl<'a> Live<'a> {
             at: Timestamp::now(),
             break_s,
         }))?;
-        let (session, _) = Session::restore(round, transcript, played, recent);
+        let (session, resume_step) = Session::restore(round, transcript, played, recent);
         let mut live = Live {
             round,
             session,
@@ -235,6 +239,7 @@ impl<'a> Live<'a> {
             answers: transcript.candidate_turns().count() as u32,
             id: transcript.header.id.clone(),
             quit: false,
+            resume_step: Some(resume_step),
         };
         // Rebuild what the engine may look at: the current question's
         // exchange verbatim, earlier questions compacted.
@@ -280,7 +285,10 @@ impl<'a> Live<'a> {
 
     /// Run a resumed session from where it stopped.
     pub fn run_resumed(mut self, transcript: &Transcript) -> Result<Outcome> {
-        let (_, resume) = Session::restore(self.round, transcript, self.elapsed(), &[]);
+        let resume = match self.resume_step.take() {
+            Some(r) => r,
+            None => Session::restore(self.round, transcript, self.elapsed(), &[]).1,
+        };
         let left = self.session.time_left(self.elapsed());
         self.console.note(&format!(
             "resuming {} · question {} of {} · {} left",

@@ -17,6 +17,7 @@ pub mod progress;
 pub mod repl;
 pub mod replay;
 pub mod report;
+pub mod review;
 pub mod rng;
 pub mod rounds;
 pub mod scoring;

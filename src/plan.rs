@@ -1,7 +1,702 @@
-//! `mockround plan` (being built).
-use crate::{cli::PlanArgs, config::Config, rounds::Catalog};
-use anyhow::Result;
+//! `mockround plan`: a week-by-week prep plan from the diagnostic, the
+//! scores so far and the time left, shaped by the article's advice:
+//!
+//! - 3–6 weeks of round-by-round work beats a longer unfocused stretch, so
+//!   with more than six weeks the first weeks only keep each round warm and
+//!   the focused plan covers the last six;
+//! - at least one mock per round before the interview;
+//! - a hard weekly minimum on the weakest round, every week;
+//! - under two weeks: 60 % of the time on system design and behavioral,
+//!   coding skipped unless it is the weakest round;
+//! - after "stuck across all" in the diagnostic: start with ML fundamentals,
+//!   compress ML fundamentals and coding, give system design the most time.
+//!
+//! The weakest round is the one `progress` names (scores first, then the
+//! diagnostic); with neither, system design, the round the article finds
+//! most often under-prepared. Dates are relative to today.
+
+use std::io::Write;
 use std::process::ExitCode;
-pub fn run(_config: &Config, _catalog: &Catalog, _args: PlanArgs) -> Result<ExitCode> {
-    anyhow::bail!("plan is not built yet")
+
+use anyhow::{bail, Result};
+use jiff::civil::Date;
+use jiff::ToSpan;
+use serde::Serialize;
+
+use crate::cli::PlanArgs;
+use crate::config::Config;
+use crate::diagnose::{phase_name, PHASES};
+use crate::progress::{self, Progress};
+use crate::repl::render::Style;
+use crate::rounds::Catalog;
+
+/// Sessions of the weakest round every week, whatever the week's focus.
+pub const WEEKLY_MINIMUM: u32 = 2;
+/// Mock sessions in a focus week (two half-week blocks of two).
+pub const FOCUS_SESSIONS: u32 = 4;
+/// Weeks of focused work at most; earlier weeks only keep rounds warm.
+pub const MAX_FOCUS_WEEKS: u32 = 6;
+/// Days left below which the time-pressure rule applies.
+pub const COMPRESSED_BELOW_DAYS: i64 = 14;
+/// Days assumed when neither --weeks nor --interview-date is given.
+pub const DEFAULT_DAYS: i64 = 28;
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Plan {
+    pub today: Date,
+    pub interview_date: Date,
+    pub days_left: i64,
+    pub weeks: u32,
+    /// compressed (under two weeks) | standard (2–6 weeks) | extended (more)
+    pub mode: &'static str,
+    pub weakest_round: String,
+    /// scores | diagnostic | default
+    pub weakest_basis: &'static str,
+    pub level: Option<String>,
+    /// Rounds in priority order.
+    pub order: Vec<String>,
+    /// Rounds left out, with why.
+    pub skipped: Vec<Skipped>,
+    pub schedule: Vec<Week>,
+    /// Share of the planned minutes per round.
+    pub share: Vec<Share>,
+    pub notes: Vec<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Skipped {
+    pub round: String,
+    pub why: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Week {
+    pub week: u32,
+    pub from: Date,
+    pub to: Date,
+    pub focus: Vec<String>,
+    pub sessions: Vec<SessionItem>,
+    pub tasks: Vec<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct SessionItem {
+    pub round: String,
+    pub count: u32,
+    pub command: String,
+    /// focus | weekly-minimum | mock-per-round | warm-up | dress-rehearsal
+    pub why: &'static str,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Share {
+    pub round: String,
+    pub sessions: u32,
+    pub minutes: u32,
+    pub percent: f64,
+}
+
+/// Days until the interview, from the flags. Errors are one line that says
+/// what to type.
+pub fn days_left(args: &PlanArgs, today: Date) -> Result<(i64, bool)> {
+    if let Some(w) = args.weeks {
+        return Ok((w as i64 * 7, true));
+    }
+    let Some(raw) = args.interview_date.as_deref() else {
+        return Ok((DEFAULT_DAYS, false));
+    };
+    let example = today
+        .checked_add(21.days())
+        .map(|d| d.to_string())
+        .unwrap_or_else(|_| "2030-01-31".into());
+    let date: Date = raw.trim().parse().map_err(|_| {
+        anyhow::anyhow!(
+            "invalid --interview-date \"{raw}\": expected a date as YYYY-MM-DD, e.g. {example}"
+        )
+    })?;
+    let days = today.until(date).map(|s| s.get_days() as i64).unwrap_or(0);
+    if date < today {
+        bail!("the interview date {date} is in the past (today is {today}); give a future date as YYYY-MM-DD, or use --weeks N");
+    }
+    if days > 366 {
+        bail!("the interview date {date} is more than a year away; plan nearer the time, or use --weeks N (up to 52)");
+    }
+    Ok((days, true))
+}
+
+pub fn run(config: &Config, catalog: &Catalog, args: PlanArgs) -> Result<ExitCode> {
+    crate::review::quiet_broken_pipe(show(config, catalog, args))
+}
+
+fn show(config: &Config, catalog: &Catalog, args: PlanArgs) -> Result<ExitCode> {
+    let today = jiff::ZonedDateTime::now().date();
+    let (days, given) = days_left(&args, today)?;
+    let style = Style::detect();
+    let mut out = std::io::stdout().lock();
+    if days == 0 {
+        writeln!(out, "The interview is today. No plan now: a 20-minute warm-up on your strongest round settles the nerves (`mockround start behavioral --minutes 20`), then rest.")?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    let progress = progress::collect(config, catalog);
+    let mut plan = build(catalog, &progress, today, days);
+    if !given {
+        plan.notes.insert(
+            0,
+            format!("No date given, so this assumes {} weeks: pass --weeks N or --interview-date YYYY-MM-DD.", DEFAULT_DAYS / 7),
+        );
+    }
+    if args.json {
+        serde_json::to_writer_pretty(&mut out, &plan)?;
+        writeln!(out)?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    print_plan(&mut out, &plan, &style)?;
+    Ok(ExitCode::SUCCESS)
+}
+
+fn command(round: &str, level: Option<&str>) -> String {
+    match level {
+        Some(l) => format!("mockround start {round} --level {l}"),
+        None => format!("mockround start {round}"),
+    }
+}
+
+/// Build the plan. Pure: everything it needs is passed in.
+pub fn build(catalog: &Catalog, progress: &Progress, today: Date, days: i64) -> Plan {
+    let diag = progress.diagnostic.as_ref();
+    let (weakest, basis) = match (&progress.weakest_round, progress.weakest_basis) {
+        (Some(w), Some(b)) => (w.clone(), b),
+        _ => ("system-design".to_string(), "default"),
+    };
+    // The level of the most recent session, so mocks match the target job.
+    let level = progress
+        .rounds
+        .iter()
+        .filter(|r| r.last_practised.is_some())
+        .max_by_key(|r| r.last_practised)
+        .and_then(|r| r.level.clone())
+        .filter(|l| crate::rounds::LEVELS.contains(&l.as_str()));
+
+    // Priority: the weakest, then the diagnostic's order, then lower scores.
+    let mut order = vec![weakest.clone()];
+    let mut rest: Vec<String> = match diag {
+        Some(d) => d.order.clone(),
+        None => {
+            let mut ids: Vec<String> = PHASES.iter().map(|s| s.to_string()).collect();
+            let score = |id: &str| {
+                progress
+                    .rounds
+                    .iter()
+                    .find(|r| r.id == id)
+                    .and_then(|r| r.recent)
+                    .unwrap_or(2.5)
+            };
+            ids.sort_by(|a, b| score(a).total_cmp(&score(b)));
+            ids
+        }
+    };
+    rest.retain(|r| catalog.get(r).is_some());
+    for r in rest {
+        if !order.contains(&r) {
+            order.push(r);
+        }
+    }
+    let minutes_of = |id: &str| catalog.get(id).map(|r| r.minutes).unwrap_or(45);
+    let interview_date = today.checked_add(days.days()).unwrap_or(today);
+    let weeks = ((days + 6) / 7) as u32;
+    let lvl = level.as_deref();
+    let mut notes = Vec::new();
+    let mut skipped = Vec::new();
+
+    let mode = if days < COMPRESSED_BELOW_DAYS {
+        "compressed"
+    } else if weeks <= MAX_FOCUS_WEEKS {
+        "standard"
+    } else {
+        "extended"
+    };
+    let week_dates = |k: u32| {
+        let from = today
+            .checked_add(((k as i64 - 1) * 7).days())
+            .unwrap_or(today);
+        let last = interview_date.checked_sub(1.days()).unwrap_or(today);
+        let to = from
+            .checked_add(6.days())
+            .unwrap_or(from)
+            .min(last)
+            .max(from);
+        (from, to)
+    };
+    let mut schedule = Vec::new();
+
+    if mode == "compressed" {
+        notes.push(format!(
+            "Under two weeks: 60 % of the time on system design and behavioral, coding skipped unless it is your weakest round, a hard minimum of {WEEKLY_MINIMUM} sessions a week on {weakest}."
+        ));
+        // One mock a day, the day before the interview kept light.
+        let total = (days - 1).clamp(2, 12) as u32;
+        let sd_beh = (total * 6).div_ceil(10);
+        // System design is the higher-stakes of the two unless behavioral
+        // is the weakest round.
+        let (first, second) = if weakest == "behavioral" {
+            ("behavioral", "system-design")
+        } else {
+            ("system-design", "behavioral")
+        };
+        let mut counts: Vec<(String, u32)> = vec![
+            (first.to_string(), sd_beh.div_ceil(2)),
+            (second.to_string(), sd_beh / 2),
+        ];
+        // The other 40 %: the weakest round if it is not one of the two
+        // (its weekly minimum first), the rest to ML fundamentals.
+        let remaining = total - sd_beh;
+        let outside =
+            !["system-design", "behavioral", "ml-fundamentals"].contains(&weakest.as_str());
+        let for_weakest = if outside {
+            remaining.min(WEEKLY_MINIMUM * weeks)
+        } else {
+            0
+        };
+        counts.push((weakest.clone(), for_weakest));
+        counts.push(("ml-fundamentals".into(), remaining - for_weakest));
+        counts.retain(|c| c.1 > 0);
+        if weakest != "coding" {
+            skipped.push(Skipped {
+                round: "coding".into(),
+                why: "under two weeks the article says skip coding unless it is your weakest round"
+                    .into(),
+            });
+        }
+        // Each week's share of the sessions follows its number of days.
+        let mut caps: Vec<u32> = Vec::new();
+        let mut left_total: u32 = counts.iter().map(|c| c.1).sum();
+        for k in 1..=weeks {
+            let (from, to) = week_dates(k);
+            let week_days = (to - from).get_days() as i64 + 1;
+            let days_after = ((interview_date - to).get_days() as i64 - 1).max(0);
+            let cap = if k == weeks {
+                left_total
+            } else {
+                let share = left_total as f64 * week_days as f64 / (week_days + days_after) as f64;
+                (share.round() as u32).min(left_total)
+            };
+            left_total -= cap;
+            caps.push(cap);
+        }
+        // The weakest round's weekly minimum is placed first in every week;
+        // everything else is dealt out round-robin in priority order so
+        // each round shows up in each week where possible.
+        let mut per_week: Vec<Vec<SessionItem>> = caps.iter().map(|_| Vec::new()).collect();
+        let mut room = caps.clone();
+        let mut left = counts.clone();
+        let weakest_total = left
+            .iter()
+            .find(|c| c.0 == weakest)
+            .map(|c| c.1)
+            .unwrap_or(0);
+        let mut weakest_left = weakest_total;
+        for (w, sessions) in per_week.iter_mut().enumerate() {
+            let n = WEEKLY_MINIMUM.min(room[w]).min(weakest_left);
+            if n > 0 {
+                add(sessions, &weakest, n, "weekly-minimum", lvl);
+                room[w] -= n;
+                weakest_left -= n;
+            }
+        }
+        if let Some(c) = left.iter_mut().find(|c| c.0 == weakest) {
+            c.1 = weakest_left;
+        }
+        let mut deck: Vec<String> = Vec::new();
+        while left.iter().any(|c| c.1 > 0) {
+            for r in &order {
+                if let Some(c) = left.iter_mut().find(|c| &c.0 == r && c.1 > 0) {
+                    c.1 -= 1;
+                    deck.push(r.clone());
+                }
+            }
+            // rounds outside `order` (none today) must not loop forever
+            left.retain(|c| order.contains(&c.0));
+        }
+        let mut w = 0;
+        for r in deck {
+            while w < room.len() && room[w] == 0 {
+                w += 1;
+            }
+            if w == room.len() {
+                break;
+            }
+            add(&mut per_week[w], &r, 1, "focus", lvl);
+            room[w] -= 1;
+        }
+        for (i, sessions) in per_week.into_iter().enumerate() {
+            let k = i as u32 + 1;
+            let (from, to) = week_dates(k);
+            let focus: Vec<String> = sessions.iter().map(|s| s.round.clone()).collect();
+            let mut tasks = vec![
+                "After each session: `mockround replay last` and read what the interviewer was looking for.".to_string(),
+            ];
+            if k == 1 {
+                tasks.push(
+                    "Write down three real AI production situations for behavioral, at the \"what I'd do differently\" level (`mockround rounds behavioral`).".into(),
+                );
+            }
+            if k == weeks {
+                tasks.push(
+                    "The day before: no new material; one short behavioral run-through, then rest."
+                        .into(),
+                );
+            }
+            schedule.push(Week {
+                week: k,
+                from,
+                to,
+                focus,
+                sessions,
+                tasks,
+            });
+        }
+    } else {
+        let warm_weeks = weeks.saturating_sub(MAX_FOCUS_WEEKS);
+        let focus_weeks = weeks - warm_weeks;
+        if warm_weeks > 0 {
+            notes.push(format!(
+                "{weeks} weeks is more than the article's 3–6: weeks 1–{warm_weeks} keep every round warm with one session a week, and the focused plan starts in week {}.",
+                warm_weeks + 1
+            ));
+        } else {
+            notes.push(
+                "Round by round: each week has a focus, the last week is a dress rehearsal with a mock of every round.".into(),
+            );
+        }
+        notes.push(format!(
+            "A hard minimum of {WEEKLY_MINIMUM} sessions of {weakest} every week of the focused plan, whatever the week's focus."
+        ));
+        let all_branch = diag.is_some_and(|d| d.branch == "all");
+        if all_branch {
+            notes.push("Your diagnostic was stuck across all rounds: ML fundamentals first, ML fundamentals and coding compressed, system design gets the most time.".into());
+        }
+        for k in 1..=warm_weeks {
+            let (from, to) = week_dates(k);
+            let round = if k % 2 == 1 {
+                weakest.clone()
+            } else {
+                order[((k / 2) as usize) % order.len()].clone()
+            };
+            schedule.push(Week {
+                week: k,
+                from,
+                to,
+                focus: vec![],
+                sessions: vec![SessionItem {
+                    command: command(&round, lvl),
+                    round,
+                    count: 1,
+                    why: "warm-up",
+                }],
+                tasks: vec!["Keep it light: one session, then replay it.".into()],
+            });
+        }
+        // Half-week focus blocks: the weakest (or prioritised) round gets the
+        // most, compressed rounds one block each.
+        let rehearsal = focus_weeks >= 3;
+        let focus_only = if rehearsal {
+            focus_weeks - 1
+        } else {
+            focus_weeks
+        };
+        let blocks = (focus_only * 2) as usize;
+        let mut seq: Vec<String> = if all_branch {
+            vec![
+                "ml-fundamentals".into(),
+                "system-design".into(),
+                "coding".into(),
+                "behavioral".into(),
+            ]
+        } else {
+            order.clone()
+        };
+        seq.retain(|r| catalog.get(r).is_some());
+        let heavy = if all_branch {
+            "system-design".to_string()
+        } else {
+            weakest.clone()
+        };
+        let light: Vec<&str> = if all_branch {
+            vec!["ml-fundamentals", "coding"]
+        } else {
+            vec![]
+        };
+        // One block each (as far as they go), then extra blocks to the heavy
+        // round, then to the normal ones in priority order.
+        let mut alloc: Vec<(String, usize)> = seq.iter().map(|r| (r.clone(), 0)).collect();
+        let mut given = 0;
+        for a in alloc.iter_mut() {
+            if given < blocks {
+                a.1 = 1;
+                given += 1;
+            }
+        }
+        let mut turn = 0usize;
+        while given < blocks {
+            let pick = if turn % 2 == 0 {
+                heavy.clone()
+            } else {
+                let normals: Vec<&String> = seq
+                    .iter()
+                    .filter(|r| !light.contains(&r.as_str()) && **r != heavy)
+                    .collect();
+                if normals.is_empty() {
+                    heavy.clone()
+                } else {
+                    normals[(turn / 2) % normals.len()].clone()
+                }
+            };
+            if let Some(a) = alloc.iter_mut().find(|a| a.0 == pick) {
+                a.1 += 1;
+            }
+            given += 1;
+            turn += 1;
+        }
+        // Lay the blocks out in order: a round's blocks stay together.
+        let mut laid: Vec<String> = Vec::new();
+        for (r, n) in &alloc {
+            for _ in 0..*n {
+                laid.push(r.clone());
+            }
+        }
+        for i in 0..focus_only {
+            let k = warm_weeks + i + 1;
+            let (from, to) = week_dates(k);
+            let block = |j: u32| laid.get(j as usize).or(laid.last()).unwrap_or(&weakest);
+            let pair = [block(2 * i), block(2 * i + 1)];
+            let mut sessions: Vec<SessionItem> = Vec::new();
+            for r in pair {
+                add(&mut sessions, r, FOCUS_SESSIONS / 2, "focus", lvl);
+            }
+            top_up(&mut sessions, &weakest, lvl);
+            let mut focus: Vec<String> = pair.iter().map(|s| s.to_string()).collect();
+            focus.dedup();
+            let mut tasks: Vec<String> = focus
+                .iter()
+                .map(|r| format!("Work through the \"before you move on\" checklist of {r}: `mockround rounds {r}`."))
+                .collect();
+            if i == 0 {
+                tasks.push("Self-score after the first session (`mockround score last --self`) to see where your sense of the round is off.".into());
+            }
+            tasks.push("End of the week: `mockround progress`, and move the weekly minimum if the weakest round changed.".into());
+            schedule.push(Week {
+                week: k,
+                from,
+                to,
+                focus,
+                sessions,
+                tasks,
+            });
+        }
+        if rehearsal {
+            let (from, to) = week_dates(weeks);
+            let mut sessions = Vec::new();
+            for r in &seq {
+                add(&mut sessions, r, 1, "dress-rehearsal", lvl);
+            }
+            top_up(&mut sessions, &weakest, lvl);
+            schedule.push(Week {
+                week: weeks,
+                from,
+                to,
+                focus: vec!["all rounds".into()],
+                sessions,
+                tasks: vec![
+                    "One full mock of every round, under time, without notes.".into(),
+                    "`mockround report last --format html -o report.html` for the one you would least like to repeat, and read it the day before.".into(),
+                ],
+            });
+        }
+        // At least one mock per round before the interview.
+        for r in PHASES.iter().filter(|r| catalog.get(r).is_some()) {
+            let has = schedule
+                .iter()
+                .any(|w| w.sessions.iter().any(|s| s.round == *r));
+            if !has {
+                if let Some(last) = schedule.last_mut() {
+                    add(&mut last.sessions, r, 1, "mock-per-round", lvl);
+                }
+            }
+        }
+    }
+
+    let mut share: Vec<Share> = Vec::new();
+    for w in &schedule {
+        for s in &w.sessions {
+            match share.iter_mut().find(|x| x.round == s.round) {
+                Some(x) => x.sessions += s.count,
+                None => share.push(Share {
+                    round: s.round.clone(),
+                    sessions: s.count,
+                    minutes: 0,
+                    percent: 0.0,
+                }),
+            }
+        }
+    }
+    for s in &mut share {
+        s.minutes = s.sessions * minutes_of(&s.round);
+    }
+    let total: u32 = share.iter().map(|s| s.minutes).sum();
+    for s in &mut share {
+        s.percent = if total == 0 {
+            0.0
+        } else {
+            (s.minutes as f64 * 1000.0 / total as f64).round() / 10.0
+        };
+    }
+    share.sort_by(|a, b| b.minutes.cmp(&a.minutes).then(a.round.cmp(&b.round)));
+
+    Plan {
+        today,
+        interview_date,
+        days_left: days,
+        weeks,
+        mode,
+        weakest_round: weakest,
+        weakest_basis: basis,
+        level,
+        order,
+        skipped,
+        schedule,
+        share,
+        notes,
+    }
+}
+
+fn add(
+    sessions: &mut Vec<SessionItem>,
+    round: &str,
+    n: u32,
+    why: &'static str,
+    level: Option<&str>,
+) {
+    match sessions.iter_mut().find(|s| s.round == round) {
+        Some(s) => s.count += n,
+        None => sessions.push(SessionItem {
+            round: round.to_string(),
+            count: n,
+            command: command(round, level),
+            why,
+        }),
+    }
+}
+
+/// Make sure the week has the weekly minimum of the weakest round.
+fn top_up(sessions: &mut Vec<SessionItem>, weakest: &str, level: Option<&str>) {
+    let have: u32 = sessions
+        .iter()
+        .filter(|s| s.round == weakest)
+        .map(|s| s.count)
+        .sum();
+    if have < WEEKLY_MINIMUM {
+        add(
+            sessions,
+            weakest,
+            WEEKLY_MINIMUM - have,
+            "weekly-minimum",
+            level,
+        );
+        if have == 0 {
+            if let Some(s) = sessions.iter_mut().find(|s| s.round == weakest) {
+                s.why = "weekly-minimum";
+            }
+        }
+    }
+}
+
+fn print_plan(out: &mut impl Write, plan: &Plan, style: &Style) -> Result<()> {
+    let fmt_day = |d: Date| d.strftime("%a %-d %b").to_string();
+    let head = format!(
+        "Prep plan: {} day{} to the interview ({}) · {} week{} · {}",
+        plan.days_left,
+        if plan.days_left == 1 { "" } else { "s" },
+        fmt_day(plan.interview_date),
+        plan.weeks,
+        if plan.weeks == 1 { "" } else { "s" },
+        match plan.mode {
+            "compressed" => "under two weeks: compressed",
+            "extended" => "more than six weeks: warm-up, then six focused weeks",
+            _ => "round by round",
+        }
+    );
+    writeln!(out, "{}", style.bold(&head))?;
+    let basis = match plan.weakest_basis {
+        "scores" => "from your scores",
+        "diagnostic" => "from your diagnostic",
+        _ => "no scores or diagnostic yet, so the article's usual bottleneck; `mockround diagnose` makes this yours",
+    };
+    writeln!(
+        out,
+        "Weakest round: {} ({basis}){}",
+        style.bold(&plan.weakest_round),
+        plan.level
+            .as_deref()
+            .map(|l| format!(" · level {l}"))
+            .unwrap_or_default()
+    )?;
+    for n in &plan.notes {
+        writeln!(out, "{}", style.dim(n))?;
+    }
+    writeln!(out)?;
+    for w in &plan.schedule {
+        let focus = if w.focus.is_empty() {
+            String::new()
+        } else {
+            format!(
+                " · focus: {}",
+                w.focus
+                    .iter()
+                    .map(|f| phase_name(f).to_string())
+                    .collect::<Vec<_>>()
+                    .join(" + ")
+            )
+        };
+        let title = format!(
+            "Week {} · {} – {}{focus}",
+            w.week,
+            fmt_day(w.from),
+            fmt_day(w.to)
+        );
+        writeln!(out, "{}", style.bold(&title))?;
+        for s in &w.sessions {
+            let why = match s.why {
+                "weekly-minimum" => "  (weekly minimum on your weakest round)",
+                "mock-per-round" => "  (at least one mock per round)",
+                "dress-rehearsal" => "  (dress rehearsal)",
+                "warm-up" => "  (keep warm)",
+                _ => "",
+            };
+            writeln!(
+                out,
+                "  {}× {}{}",
+                s.count,
+                style.cyan(&s.command),
+                style.dim(why)
+            )?;
+        }
+        for t in &w.tasks {
+            writeln!(out, "  {} {t}", style.dim("·"))?;
+        }
+        writeln!(out)?;
+    }
+    let split: Vec<String> = plan
+        .share
+        .iter()
+        .map(|s| format!("{} {:.0} %", s.round, s.percent))
+        .collect();
+    writeln!(out, "Time split: {}", split.join(" · "))?;
+    for s in &plan.skipped {
+        writeln!(
+            out,
+            "{}",
+            style.dim(&format!("Skipped: {}: {}.", s.round, s.why))
+        )?;
+    }
+    Ok(())
 }

@@ -10,7 +10,13 @@ use std::path::Path;
 use anyhow::{Context as _, Result};
 
 /// Every built-in template: (name, source). Names are paths under prompts/.
-pub const BUILTIN: &[(&str, &str)] = &[];
+pub const BUILTIN: &[(&str, &str)] = &[
+    ("report.md.tera", include_str!("../prompts/report.md.tera")),
+    (
+        "report.html.tera",
+        include_str!("../prompts/report.html.tera"),
+    ),
+];
 
 /// A loaded set of templates.
 pub struct Templates {
