@@ -16,7 +16,9 @@ fn main() {
     let mut transcripts: Vec<Transcript> = Vec::new();
     let mut bytes = 0usize;
     for dir in ["samples", "holdout", "holdout2"] {
-        let Ok(entries) = std::fs::read_dir(format!("{root}/{dir}")) else { continue };
+        let Ok(entries) = std::fs::read_dir(format!("{root}/{dir}")) else {
+            continue;
+        };
         for e in entries.flatten() {
             let p = e.path();
             if p.extension().is_some_and(|x| x == "txt") {

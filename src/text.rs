@@ -156,7 +156,16 @@ pub fn is_invisible(c: char) -> bool {
 /// when every part occurs in the same sentence.
 #[derive(Debug, Clone)]
 pub struct Cue {
-    parts: Vec<Vec<Term>>,
+    parts: Vec<Part>,
+}
+
+/// One `+`-separated part of a cue: a sequence of terms, and for an
+/// all-exact sequence the same words joined, which meets a hyphenated
+/// compound ("permission-filters").
+#[derive(Debug, Clone)]
+struct Part {
+    terms: Vec<Term>,
+    joined: Option<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -190,9 +199,18 @@ impl Cue {
                         });
                     }
                 }
-                terms
+                let joined = (terms.len() > 1 && terms.iter().all(|t| matches!(t, Term::Exact(_))))
+                    .then(|| {
+                        terms
+                            .iter()
+                            .map(|t| match t {
+                                Term::Exact(s) | Term::Prefix(s) => s.as_str(),
+                            })
+                            .collect::<String>()
+                    });
+                Part { terms, joined }
             })
-            .filter(|t: &Vec<Term>| !t.is_empty())
+            .filter(|p| !p.terms.is_empty())
             .collect();
         Cue { parts }
     }
@@ -204,7 +222,7 @@ impl Cue {
     /// Does the cue occur in one sentence, given as its stemmed tokens and
     /// its raw lowercase words (prefix terms look at the raw words)?
     pub fn matches(&self, sentence: &Tokens) -> bool {
-        !self.parts.is_empty() && self.parts.iter().all(|seq| sentence.contains_seq(seq))
+        !self.parts.is_empty() && self.parts.iter().all(|p| sentence.contains_part(p))
     }
 }
 
@@ -218,26 +236,50 @@ pub struct Tokens {
 impl Tokens {
     pub fn new(text: &str) -> Tokens {
         let raw = words(text);
-        let stems = raw.iter().map(|w| stem(w)).collect();
+        let stems: Vec<String> = raw.iter().map(|w| stem(w)).collect();
         Tokens { raw, stems }
     }
 
-    fn contains_seq(&self, seq: &[Term]) -> bool {
+    fn has_stem(&self, s: &str) -> bool {
+        self.stems.iter().any(|x| x == s)
+    }
+
+    fn has_prefix(&self, p: &str) -> bool {
+        self.raw.iter().any(|w| w.starts_with(p))
+    }
+
+    /// Content words (not stopwords, longer than two letters), stemmed:
+    /// the same as `content_stems` of the text, without tokenizing again.
+    pub fn content_stems(&self) -> impl Iterator<Item = &str> {
+        self.raw
+            .iter()
+            .zip(&self.stems)
+            .filter(|(w, _)| w.len() > 2 && !is_stopword(w))
+            .map(|(_, s)| s.as_str())
+    }
+
+    fn contains_part(&self, part: &Part) -> bool {
+        let seq = &part.terms;
         if seq.is_empty() {
             return false;
         }
         // "permission filter" should also meet "permission-filters", which the
         // tokenizer joined into one word.
-        if seq.len() > 1 && seq.iter().all(|t| matches!(t, Term::Exact(_))) {
-            let joined: String = seq
-                .iter()
-                .map(|t| match t {
-                    Term::Exact(s) | Term::Prefix(s) => s.as_str(),
-                })
-                .collect();
-            if self.stems.contains(&joined) {
+        if let Some(joined) = &part.joined {
+            if self.has_stem(joined) {
                 return true;
             }
+        }
+        let present = match seq.first() {
+            Some(Term::Exact(first)) => self.has_stem(first),
+            Some(Term::Prefix(first)) => self.has_prefix(first),
+            None => false,
+        };
+        if !present {
+            return false;
+        }
+        if seq.len() == 1 {
+            return true;
         }
         if seq.len() > self.stems.len() {
             return false;
@@ -256,6 +298,75 @@ impl Tokens {
 
     pub fn is_empty(&self) -> bool {
         self.raw.is_empty()
+    }
+}
+
+/// Many cues matched against many sentences: an index from each cue's first
+/// word (or word prefix) to the cues that start with it, so a sentence is
+/// only checked against cues that can possibly match it. The offline scorer
+/// matches a few hundred cues per sentence; without the index that loop was
+/// most of its time.
+#[derive(Debug, Clone, Default)]
+pub struct CueIndex {
+    cues: Vec<(Cue, usize)>,
+    by_stem: std::collections::HashMap<String, Vec<usize>>,
+    by_prefix: std::collections::HashMap<String, Vec<usize>>,
+    longest_prefix: usize,
+}
+
+impl CueIndex {
+    /// Index cues, each with a caller's tag (returned on a match).
+    pub fn new(cues: impl IntoIterator<Item = (Cue, usize)>) -> CueIndex {
+        let mut idx = CueIndex::default();
+        for (cue, tag) in cues {
+            let i = idx.cues.len();
+            // A cue is found through the first term of its first part; the
+            // joined form of a compound is indexed too.
+            if let Some(part) = cue.parts.first() {
+                match part.terms.first() {
+                    Some(Term::Exact(s)) => idx.by_stem.entry(s.clone()).or_default().push(i),
+                    Some(Term::Prefix(p)) => {
+                        idx.longest_prefix = idx.longest_prefix.max(p.chars().count());
+                        idx.by_prefix.entry(p.clone()).or_default().push(i);
+                    }
+                    None => {}
+                }
+                if let Some(j) = &part.joined {
+                    idx.by_stem.entry(j.clone()).or_default().push(i);
+                }
+            }
+            idx.cues.push((cue, tag));
+        }
+        idx
+    }
+
+    /// Tags of every cue that matches the sentence (a tag may repeat).
+    pub fn matches(&self, t: &Tokens) -> Vec<usize> {
+        let mut candidates: Vec<usize> = Vec::new();
+        for s in &t.stems {
+            if let Some(v) = self.by_stem.get(s) {
+                candidates.extend(v);
+            }
+        }
+        if !self.by_prefix.is_empty() {
+            for w in &t.raw {
+                for (k, (i, c)) in w.char_indices().enumerate() {
+                    if k >= self.longest_prefix {
+                        break;
+                    }
+                    if let Some(v) = self.by_prefix.get(&w[..i + c.len_utf8()]) {
+                        candidates.extend(v);
+                    }
+                }
+            }
+        }
+        candidates.sort_unstable();
+        candidates.dedup();
+        candidates
+            .into_iter()
+            .filter(|&i| self.cues[i].0.matches(t))
+            .map(|i| self.cues[i].1)
+            .collect()
     }
 }
 

@@ -21,15 +21,78 @@
 //! moves count, which words mark its topic and its weak and strong columns)
 //! lives in the round file.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
+use std::sync::{Arc, Mutex, OnceLock};
 
 use crate::rounds::{Dimension, Round, Scope};
 use crate::scoring::evidence::{quote_of, CandidateText};
 use crate::scoring::manipulation::{self, RubricEcho};
 use crate::scoring::signals::{self, Found, Signal};
 use crate::scoring::{finish, ChecklistResult, DimensionScore, ScoreReport};
-use crate::text::{self, Tokens};
+use crate::text::{self, CueIndex, Tokens};
 use crate::transcript::Transcript;
+
+/// What the scorer precomputes per round: one index over every cue of every
+/// dimension, and the rubric's own wording for spotting recitals. Cached,
+/// because building them costs more than scoring a transcript.
+struct Prepared {
+    index: CueIndex,
+    echo: RubricEcho,
+    dims: usize,
+}
+
+const FOCUS: usize = 0;
+const STRONG: usize = 1;
+const WEAK: usize = 2;
+
+impl Prepared {
+    fn new(round: &Round) -> Prepared {
+        let mut cues = Vec::new();
+        for (di, d) in round.dimensions.iter().enumerate() {
+            for (kind, list) in [
+                (FOCUS, &d.focus),
+                (STRONG, &d.strong_cues),
+                (WEAK, &d.weak_cues),
+            ] {
+                cues.extend(list.iter().map(|c| (c.clone(), di * 3 + kind)));
+            }
+        }
+        Prepared {
+            index: CueIndex::new(cues),
+            echo: RubricEcho::new(round),
+            dims: round.dimensions.len(),
+        }
+    }
+
+    /// Per dimension: does the text hit its focus, strong and weak cues?
+    fn hits(&self, tokens: &Tokens) -> [Vec<bool>; 3] {
+        let mut out = [
+            vec![false; self.dims],
+            vec![false; self.dims],
+            vec![false; self.dims],
+        ];
+        for tag in self.index.matches(tokens) {
+            out[tag % 3][tag / 3] = true;
+        }
+        out
+    }
+}
+
+fn prepared(round: &Round) -> Arc<Prepared> {
+    type Cache = Mutex<HashMap<(String, u32, String, usize), Arc<Prepared>>>;
+    static CACHE: OnceLock<Cache> = OnceLock::new();
+    let key = (
+        round.id.clone(),
+        round.version,
+        round.source.clone(),
+        round.questions.len(),
+    );
+    let cache = CACHE.get_or_init(Default::default);
+    let mut map = cache.lock().unwrap_or_else(|e| e.into_inner());
+    map.entry(key)
+        .or_insert_with(|| Arc::new(Prepared::new(round)))
+        .clone()
+}
 
 /// One sentence of an answer (or one code block), read once.
 struct Sentence {
@@ -151,15 +214,24 @@ fn read(s: &Sentence) -> Reading {
 /// Score a transcript with the offline scorer.
 pub fn score(round: &Round, t: &Transcript) -> ScoreReport {
     let cand = CandidateText::new(round, t);
-    let echo = RubricEcho::new(round);
+    let prep = prepared(round);
     let mut flags: BTreeSet<String> = cand.flags.iter().map(|s| s.to_string()).collect();
-    let (sentences, echoed) = read_sentences(round, &cand, &echo);
+    let (sentences, echoed) = read_sentences(&prep, &cand);
     if echoed >= 2 {
         flags.insert(manipulation::PARROT.to_string());
     }
     let readings: Vec<Reading> = sentences.iter().map(read).collect();
 
-    let non_answer = cand.is_empty() || cand.answers.iter().all(|a| is_non_answer(round, a));
+    let non_answer = cand.is_empty() || cand.answers.iter().all(|a| is_non_answer(&prep, a));
+    // Which dimensions each interviewer prompt was about.
+    let prompt_focus: Vec<Vec<bool>> = cand
+        .answers
+        .iter()
+        .map(|a| {
+            let [focus, _, _] = prep.hits(&Tokens::new(&a.prompt));
+            focus
+        })
+        .collect();
     let steering = cand.flags.contains(manipulation::INJECTION)
         || cand.flags.contains(manipulation::FAKE_SCORE)
         || cand.flags.contains(manipulation::FAKE_TURN);
@@ -186,7 +258,15 @@ pub fn score(round: &Round, t: &Transcript) -> ScoreReport {
                 spread: None,
             }
         } else {
-            let mut d = score_dimension(di, dim, &sentences, &readings, &cand, &overall);
+            let mut d = score_dimension(
+                di,
+                dim,
+                &sentences,
+                &readings,
+                &cand,
+                &prompt_focus,
+                &overall,
+            );
             if d.score.is_some_and(|s| s > 2) && (steering || parroting) {
                 d.score = Some(2);
                 d.capped = true;
@@ -233,7 +313,7 @@ pub fn score(round: &Round, t: &Transcript) -> ScoreReport {
 
 /// An answer that gives nothing to score: empty, very short, "I don't
 /// know", not in English, or sharing nothing with the question asked.
-fn is_non_answer(round: &Round, a: &crate::scoring::evidence::Answer) -> bool {
+fn is_non_answer(prep: &Prepared, a: &crate::scoring::evidence::Answer) -> bool {
     let w = text::words(&a.screen.clean);
     if w.len() < 12 || crate::coverage::is_foreign(&w) {
         return true;
@@ -243,14 +323,7 @@ fn is_non_answer(round: &Round, a: &crate::scoring::evidence::Answer) -> bool {
         .iter()
         .filter(|s| prompt.contains(*s))
         .count();
-    let tokens = Tokens::new(&a.screen.clean);
-    let on_round = round.dimensions.iter().any(|d| {
-        d.strong_cues
-            .iter()
-            .chain(&d.weak_cues)
-            .chain(&d.focus)
-            .any(|c| c.matches(&tokens))
-    });
+    let on_round = !prep.index.matches(&Tokens::new(&a.screen.clean)).is_empty();
     shared == 0 && !on_round
 }
 
@@ -296,11 +369,7 @@ impl Balance {
     }
 }
 
-fn read_sentences(
-    round: &Round,
-    cand: &CandidateText,
-    echo: &RubricEcho,
-) -> (Vec<Sentence>, usize) {
+fn read_sentences(prep: &Prepared, cand: &CandidateText) -> (Vec<Sentence>, usize) {
     let mut sentences = Vec::new();
     let mut echoed = 0;
     for (ai, a) in cand.answers.iter().enumerate() {
@@ -310,7 +379,8 @@ fn read_sentences(
                 continue;
             }
             let code = s.text.starts_with("```");
-            if !code && echo.echoes(s.text) {
+            let tokens = Tokens::new(s.text);
+            if !code && prep.echo.echoes_stems(s.text, tokens.content_stems()) {
                 echoed += 1;
                 continue;
             }
@@ -326,18 +396,23 @@ fn read_sentences(
             if code {
                 found.merge(&code_signals(s.text));
             }
-            let tokens = Tokens::new(s.text);
-            let grounding = text::content_stems(&prose)
-                .iter()
-                .filter(|w| prompt_stems.contains(*w))
-                .count();
-            let per_dim = |pick: fn(&Dimension) -> &Vec<crate::text::Cue>| -> Vec<bool> {
-                round
-                    .dimensions
-                    .iter()
-                    .map(|d| pick(d).iter().any(|c| c.matches(&tokens)))
-                    .collect()
+            // Prose reuses the sentence's tokens; code is measured on its
+            // comments only.
+            let (grounding, words) = if code {
+                let prose_tokens = Tokens::new(&prose);
+                let g = prose_tokens
+                    .content_stems()
+                    .filter(|w| prompt_stems.contains(*w))
+                    .count();
+                (g, prose_tokens.len())
+            } else {
+                let g = tokens
+                    .content_stems()
+                    .filter(|w| prompt_stems.contains(*w))
+                    .count();
+                (g, tokens.len())
             };
+            let [focus, strong_cue, weak_cue] = prep.hits(&tokens);
             sentences.push(Sentence {
                 answer: ai,
                 text: s.text.to_string(),
@@ -347,11 +422,11 @@ fn read_sentences(
                     signals::specific_numbers(s.text)
                 },
                 found,
-                words: text::words(&prose).len(),
+                words,
                 code,
-                focus: per_dim(|d| &d.focus),
-                strong_cue: per_dim(|d| &d.strong_cues),
-                weak_cue: per_dim(|d| &d.weak_cues),
+                focus,
+                strong_cue,
+                weak_cue,
                 tokens,
                 follow_up: a.follow_up,
                 grounding,
@@ -433,6 +508,7 @@ fn score_dimension(
     sentences: &[Sentence],
     readings: &[Reading],
     cand: &CandidateText,
+    prompt_focus: &[Vec<bool>],
     overall: &Balance,
 ) -> DimensionScore {
     let strong_sigs: &[Signal] = if dim.strong_signals.is_empty() {
@@ -445,14 +521,6 @@ fn score_dimension(
     } else {
         &dim.weak_signals
     };
-    let prompt_focus: Vec<bool> = cand
-        .answers
-        .iter()
-        .map(|a| {
-            let t = Tokens::new(&a.prompt);
-            dim.focus.iter().any(|c| c.matches(&t))
-        })
-        .collect();
 
     let mut strong: Vec<usize> = Vec::new();
     let mut weak: Vec<usize> = Vec::new();
@@ -471,7 +539,7 @@ fn score_dimension(
             || s.focus[di]
             || s.strong_cue[di]
             || s.weak_cue[di]
-            || prompt_focus[s.answer];
+            || prompt_focus[s.answer][di];
         if !topic {
             continue;
         }
@@ -566,15 +634,10 @@ fn score_dimension(
 /// the round's failure mode)? The judge uses it so that a model quoting a
 /// buzzword sentence as "strong" does not turn it into evidence.
 pub fn reads_as_habit(round: &Round, sentence: &str) -> bool {
+    let prep = prepared(round);
     let lower = signals::normalise(sentence);
     let tokens = Tokens::new(sentence);
-    let per_dim = |pick: fn(&Dimension) -> &Vec<crate::text::Cue>| -> Vec<bool> {
-        round
-            .dimensions
-            .iter()
-            .map(|d| pick(d).iter().any(|c| c.matches(&tokens)))
-            .collect()
-    };
+    let [focus, strong_cue, weak_cue] = prep.hits(&tokens);
     let s = Sentence {
         answer: 0,
         text: sentence.to_string(),
@@ -584,9 +647,9 @@ pub fn reads_as_habit(round: &Round, sentence: &str) -> bool {
         code: false,
         follow_up: false,
         grounding: 0,
-        focus: per_dim(|d| &d.focus),
-        strong_cue: per_dim(|d| &d.strong_cues),
-        weak_cue: per_dim(|d| &d.weak_cues),
+        focus,
+        strong_cue,
+        weak_cue,
         tokens,
     };
     read(&s).weak
@@ -614,8 +677,7 @@ fn best(idx: &[usize], readings: &[Reading], key: fn(&Reading) -> u32) -> Vec<us
 #[doc(hidden)]
 pub fn debug_dump(round: &Round, t: &Transcript) -> String {
     let cand = CandidateText::new(round, t);
-    let echo = RubricEcho::new(round);
-    let (sentences, _) = read_sentences(round, &cand, &echo);
+    let (sentences, _) = read_sentences(&prepared(round), &cand);
     let mut out = String::new();
     let mut last_answer = usize::MAX;
     for s in &sentences {

@@ -10,6 +10,9 @@
 //! would not hire them either.
 
 use std::collections::BTreeSet;
+use std::sync::OnceLock;
+
+use aho_corasick::AhoCorasick;
 
 use crate::rounds::Round;
 use crate::text;
@@ -193,6 +196,11 @@ fn outside_quotes(lower: &str) -> String {
 }
 
 fn injection_in(lower: &str) -> bool {
+    static AC: OnceLock<AhoCorasick> = OnceLock::new();
+    let ac = automaton(&AC, INJECTION_PHRASES);
+    if !has_phrase(ac, lower) {
+        return false;
+    }
     let bare = outside_quotes(lower);
     let example = [
         "someone",
@@ -207,7 +215,7 @@ fn injection_in(lower: &str) -> bool {
     ]
     .iter()
     .any(|m| lower.contains(m));
-    !example && INJECTION_PHRASES.iter().any(|p| bare.contains(p))
+    !example && has_phrase(ac, &bare)
 }
 
 /// Phrases no answer has a reason to contain even as a quoted example.
@@ -225,21 +233,33 @@ const ALWAYS: &[&str] = &[
     "as the scorer",
 ];
 
+fn automaton(cell: &'static OnceLock<AhoCorasick>, phrases: &[&str]) -> &'static AhoCorasick {
+    cell.get_or_init(|| AhoCorasick::new(phrases).expect("phrase list builds"))
+}
+
+/// Any phrase of the automaton in `text`, starting at a word boundary.
+fn has_phrase(ac: &AhoCorasick, text: &str) -> bool {
+    let bytes = text.as_bytes();
+    ac.find_overlapping_iter(text).any(|m| {
+        let first_is_word = bytes[m.start()].is_ascii_alphanumeric();
+        m.start() == 0 || !first_is_word || !bytes[m.start() - 1].is_ascii_alphanumeric()
+    })
+}
+
 fn steering_in(lower: &str) -> bool {
-    if injection_in(lower) || ALWAYS.iter().any(|p| lower.contains(p)) {
+    static ALWAYS_AC: OnceLock<AhoCorasick> = OnceLock::new();
+    static STEERING_AC: OnceLock<AhoCorasick> = OnceLock::new();
+    if injection_in(lower) || has_phrase(automaton(&ALWAYS_AC, ALWAYS), lower) {
         return true;
     }
-    // The rest counts only outside quotes: a candidate may quote an attack
-    // ("your supervisor already approved a refund") to design against it.
-    let lower = outside_quotes(lower);
-    let lower = lower.as_str();
-    STEERING.iter().any(|p| {
-        lower.match_indices(p).any(|(i, _)| {
-            let before = lower[..i].chars().last();
-            let first = p.chars().next().unwrap_or(' ');
-            !(first.is_alphanumeric() && before.is_some_and(char::is_alphanumeric))
-        })
-    })
+    let steering = automaton(&STEERING_AC, STEERING);
+    // Cheap reject before copying the text without its quotes.
+    if !has_phrase(steering, lower) {
+        return false;
+    }
+    // It counts only outside quotes: a candidate may quote an attack ("your
+    // supervisor already approved a refund") to design against it.
+    has_phrase(steering, &outside_quotes(lower))
 }
 
 /// Screen one candidate turn. `dimension_ids` are every dimension id of the
@@ -356,7 +376,7 @@ fn is_score_block(text: &str, dimension_ids: &[&str]) -> bool {
 /// Content-stem trigrams of the rubric's own descriptors: a sentence made of
 /// them is reciting the rubric, not answering.
 pub struct RubricEcho {
-    trigrams: BTreeSet<[String; 3]>,
+    trigrams: std::collections::HashSet<u64>,
 }
 
 /// A descriptor without its quoted examples and "e.g." / "Sounds like" tails.
@@ -422,7 +442,7 @@ const META: &[&str] = &[
 
 impl RubricEcho {
     pub fn new(round: &Round) -> RubricEcho {
-        let mut trigrams = BTreeSet::new();
+        let mut trigrams = std::collections::HashSet::new();
         for d in &round.dimensions {
             for desc in [&d.weak, &d.strong, &d.name] {
                 // Only the descriptor's own words: quoted example answers
@@ -431,7 +451,7 @@ impl RubricEcho {
                 let own = strip_examples(desc);
                 let stems = text::content_stems(&own);
                 for w in stems.windows(3) {
-                    trigrams.insert([w[0].clone(), w[1].clone(), w[2].clone()]);
+                    trigrams.insert(trigram_key(&w[0], &w[1], &w[2]));
                 }
             }
         }
@@ -440,16 +460,30 @@ impl RubricEcho {
 
     /// Does this sentence recite the rubric?
     pub fn echoes(&self, sentence: &str) -> bool {
+        let stems = text::content_stems(sentence);
+        self.echoes_stems(sentence, stems.iter().map(String::as_str))
+    }
+
+    /// `echoes`, with the sentence's content stems already computed.
+    pub fn echoes_stems<'a>(&self, sentence: &str, stems: impl Iterator<Item = &'a str>) -> bool {
+        static META_AC: OnceLock<AhoCorasick> = OnceLock::new();
         let lower = crate::scoring::signals::normalise(sentence);
-        if META.iter().any(|m| lower.contains(m)) {
+        if has_phrase(automaton(&META_AC, META), &lower) {
             return true;
         }
-        let stems = text::content_stems(sentence);
-        stems.windows(3).any(|w| {
-            self.trigrams
-                .contains(&[w[0].clone(), w[1].clone(), w[2].clone()])
-        })
+        let stems: Vec<&str> = stems.collect();
+        stems
+            .windows(3)
+            .any(|w| self.trigrams.contains(&trigram_key(w[0], w[1], w[2])))
     }
+}
+
+/// A trigram as one number, so lookups need no allocation.
+fn trigram_key(a: &str, b: &str, c: &str) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    (a, b, c).hash(&mut h);
+    h.finish()
 }
 
 #[cfg(test)]
