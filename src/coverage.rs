@@ -18,6 +18,8 @@ pub struct AnswerAnalysis {
     pub words: usize,
     /// A short verbatim phrase of the answer worth quoting back.
     pub quote: Option<String>,
+    /// Clauses worth quoting, best first (see `quote_for`).
+    pub clauses: Vec<String>,
 }
 
 impl AnswerAnalysis {
@@ -102,7 +104,8 @@ pub fn analyse(question: &Question, answer: &str) -> AnswerAnalysis {
             .count();
         a.off_topic = overlap == 0 || a.foreign;
     }
-    a.quote = pick_quote(&sentences);
+    a.clauses = quotable_clauses(&sentences);
+    a.quote = a.clauses.first().cloned();
     a
 }
 
@@ -168,33 +171,78 @@ pub fn is_foreign(words: &[String]) -> bool {
     function * 25 < words.len()
 }
 
-/// The clause of the answer most worth quoting back: specific (numbers,
-/// several content words), not too long, never code.
-fn pick_quote(sentences: &[(&str, Tokens)]) -> Option<String> {
-    let mut best: Option<(i32, String)> = None;
+/// Clauses of the answer worth quoting back, best first: whole clauses
+/// (never cut mid-phrase) of 4 to 16 words, specific (numbers, content
+/// words), not code, not hedges, not starting mid-thought.
+fn quotable_clauses(sentences: &[(&str, Tokens)]) -> Vec<String> {
+    const DANGLING: &[&str] = &[
+        "and", "but", "so", "or", "because", "which", "that", "then", "if", "when", "since", "as",
+        "to", "of", "for", "with", "like", "also", "plus", "or", "nor",
+    ];
+    let mut scored: Vec<(i32, String)> = Vec::new();
     for (s, _) in sentences {
         if s.starts_with("```") {
             continue;
         }
-        for clause in s.split([',', ';', ':', '(', ')']) {
-            let clause = clause.trim().trim_end_matches(['.', '!', '?']);
-            let n = text::words(clause).len();
-            if !(4..=24).contains(&n) {
+        for clause in s.split([',', ';', ':', '(', ')', '"', '\u{201C}', '\u{201D}']) {
+            let clause = clause.trim().trim_end_matches(['.', '!', '?']).trim();
+            let words = text::words(clause);
+            let n = words.len();
+            if !(4..=16).contains(&n) || clause.contains('`') || clause.contains('\n') {
+                continue;
+            }
+            let first = words[0].as_str();
+            let last = words[n - 1].as_str();
+            if DANGLING.contains(&first) || DANGLING.contains(&last) {
                 continue;
             }
             let content = text::content_stems(clause).len() as i32;
             let digits = clause.chars().any(|c| c.is_ascii_digit()) as i32;
-            let hedge = ["i think", "maybe", "probably", "i guess"]
-                .iter()
-                .any(|h| clause.to_lowercase().starts_with(h)) as i32;
-            let score = content * 2 + digits * 3 - hedge * 4 - (n as i32 - 12).max(0);
-            let clipped = clip_words(clause, 14);
-            if best.as_ref().is_none_or(|(b, _)| score > *b) {
-                best = Some((score, clipped));
-            }
+            let lower = clause.to_lowercase();
+            let hedge = [
+                "i think",
+                "maybe",
+                "probably",
+                "i guess",
+                "i'm not sure",
+                "not sure",
+            ]
+            .iter()
+            .any(|h| lower.contains(h)) as i32;
+            let score = content * 2 + digits * 3 - hedge * 6 - (n as i32 - 12).max(0);
+            scored.push((score, clause.to_string()));
         }
     }
-    best.map(|(_, q)| q)
+    scored.sort_by(|a, b| b.0.cmp(&a.0));
+    scored.dedup_by(|a, b| a.1 == b.1);
+    scored.into_iter().take(8).map(|(_, c)| c).collect()
+}
+
+/// The clause to quote back before `follow_up`: the one that shares the
+/// most with it, so the push is about something the candidate actually said
+/// on that topic; failing that, the most specific one, if it is specific
+/// enough to be worth quoting.
+pub fn quote_for(clauses: &[String], follow_up: &str) -> Option<String> {
+    let topic: std::collections::BTreeSet<String> =
+        text::content_stems(follow_up).into_iter().collect();
+    let best = clauses
+        .iter()
+        .enumerate()
+        .map(|(rank, c)| {
+            let shared = text::content_stems(c)
+                .iter()
+                .filter(|w| topic.contains(*w))
+                .count();
+            (shared, std::cmp::Reverse(rank), c)
+        })
+        .max();
+    match best {
+        Some((shared, _, c)) if shared > 0 => Some(c.clone()),
+        _ => clauses
+            .first()
+            .filter(|c| text::content_stems(c).len() >= 4)
+            .cloned(),
+    }
 }
 
 /// The first `max` words of `s`, verbatim (so it can be quoted).

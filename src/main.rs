@@ -5,6 +5,7 @@ use std::process::ExitCode;
 use clap::Parser;
 
 fn main() -> ExitCode {
+    restore_unix_signals();
     let cli = mockround::cli::Cli::parse();
     match mockround::app::run(cli) {
         Ok(code) => code,
@@ -12,5 +13,18 @@ fn main() -> ExitCode {
             eprintln!("mockround: {}", mockround::app::one_line(&err));
             ExitCode::from(1)
         }
+    }
+}
+
+/// Behave like other Unix tools when output goes to `head` (die quietly on
+/// SIGPIPE instead of panicking in `println!`), and turn a file-size limit
+/// into an error the store reports instead of a silent kill.
+fn restore_unix_signals() {
+    #[cfg(unix)]
+    // SAFETY: setting signal dispositions to default/ignore at start-up,
+    // before any threads exist, has no preconditions.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+        libc::signal(libc::SIGXFSZ, libc::SIG_IGN);
     }
 }

@@ -332,7 +332,7 @@ impl Session {
         let Some(q) = round.question(&cur.id) else {
             return self.next_question(elapsed);
         };
-        let quote = analysis.and_then(|a| a.quote.clone());
+        let clauses: &[String] = analysis.map(|a| a.clauses.as_slice()).unwrap_or(&[]);
         // Over the question's own time (with some slack), move on.
         let question_budget = Duration::from_secs(q.minutes as u64 * 60 * 3 / 2);
         let over_time = elapsed.saturating_sub(cur.asked_at) > question_budget;
@@ -370,9 +370,15 @@ impl Session {
             return self.next_question(elapsed);
         }
         if let Some(kp) = missing.first() {
+            let probe = q
+                .key_points
+                .iter()
+                .find(|k| k.id == *kp)
+                .map(|k| k.probe.as_str())
+                .unwrap_or("");
             return Next::FollowUp(FollowUp {
                 target: Target::KeyPoint(kp.to_string()),
-                quote,
+                quote: crate::coverage::quote_for(clauses, probe),
             });
         }
         let pressure =
@@ -380,7 +386,7 @@ impl Session {
         match pressure {
             Some(i) => Next::FollowUp(FollowUp {
                 target: Target::Pressure(i),
-                quote,
+                quote: crate::coverage::quote_for(clauses, &q.follow_ups[i]),
             }),
             None => self.next_question(elapsed),
         }

@@ -38,10 +38,9 @@ const NEXT: &[&str] = &[
     "Thanks. Next one.",
 ];
 const PROBE_QUOTED: &[&str] = &[
+    "You said \"{quote}\". {probe}",
     "Okay, \"{quote}\". {probe}",
-    "You said \"{quote}\". Staying on that design: {probe}",
-    "\"{quote}\", noted. {probe}",
-    "Fair, \"{quote}\". But {probe_lc}",
+    "Going back to \"{quote}\": {probe_lc}",
 ];
 const PROBE: &[&str] = &[
     "{probe}",
@@ -76,9 +75,9 @@ const REDIRECT: &[&str] = &[
 ];
 const FOREIGN: &[&str] = &["Could you answer in English, so I can follow? {probe}"];
 const HINT: &[&str] = &[
-    "Hint: {point}",
-    "Here's a nudge: {point}",
-    "Something to consider: {point}",
+    "Hint: one thing a strong answer covers here: {point}. Why does it matter in this case?",
+    "Here's a nudge: think about this: {point}. What does it change in your answer?",
+    "Something to consider: {point}. Where does that come in?",
 ];
 
 impl Scripted {
@@ -166,9 +165,12 @@ impl Scripted {
         format!("{lead}\n\n{}", ctx.question.text)
     }
 
+    /// A hint names what to cover, not the reasoning: the key point up to
+    /// its first "because" or clause break, so the candidate still has to
+    /// say why.
     pub fn phrase_hint(&mut self, kp: &KeyPoint) -> String {
         let t = self.pick(Kind::Hint, HINT);
-        t.replace("{point}", &kp.point)
+        t.replace("{point}", &hint_of(&kp.point))
     }
 
     pub fn phrase_wrap_up(reason: WrapReason) -> String {
@@ -180,6 +182,28 @@ impl Scripted {
             WrapReason::Requested => "Okay, let's wrap up here. Thanks.".into(),
         }
     }
+}
+
+fn hint_of(point: &str) -> String {
+    let mut cut = point.len();
+    for marker in [
+        " because ",
+        " so that ",
+        " so ",
+        "; ",
+        ": ",
+        " (",
+        " \u{2014} ",
+        " - ",
+        ", which ",
+        ", so ",
+    ] {
+        if let Some(i) = point.find(marker) {
+            cut = cut.min(i);
+        }
+    }
+    let what = point[..cut].trim().trim_end_matches(['.', ',']);
+    lower_first(what)
 }
 
 fn fill(template: &str, quote: Option<&str>, probe: &str, follow_up: &str) -> String {
@@ -241,6 +265,14 @@ impl Interviewer for Scripted {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn hints_give_the_what_not_the_why() {
+        let h = hint_of(
+            "Divides by sqrt(dk) because a dot product of unit-variance vectors has variance dk.",
+        );
+        assert_eq!(h, "divides by sqrt(dk)");
+    }
 
     #[test]
     fn lowercasing_keeps_acronyms_and_i() {

@@ -29,6 +29,16 @@ pub struct Input {
     pub loaded: LoadedAny,
 }
 
+/// Is `path` one of the user's own sessions (inside the sessions dir)? Only
+/// those get scores appended: a transcript passed by path from elsewhere (a
+/// repository, a shared folder) is read, never modified.
+fn inside(path: &Path, dir: &Path) -> bool {
+    match (path.canonicalize(), dir.canonicalize()) {
+        (Ok(p), Ok(d)) => p.starts_with(d),
+        _ => false,
+    }
+}
+
 /// Resolve and load one SESSION|FILE argument.
 pub fn load_input(config: &Config, spec: &str, round: Option<&str>) -> Result<Input> {
     let path = store::resolve(&config.paths.sessions_dir(), spec)?;
@@ -136,7 +146,10 @@ pub fn run(config: &Config, catalog: &Catalog, args: ScoreArgs) -> Result<ExitCo
                 at: Timestamp::now(),
                 scores,
             };
-            if i.loaded.saved_session && !args.no_save {
+            if i.loaded.saved_session
+                && !args.no_save
+                && inside(&i.path, &config.paths.sessions_dir())
+            {
                 SessionWriter::open(&i.path)?.append(&Event::SelfScore(event.clone()))?;
             }
             self_scores[k] = Some(event);
@@ -149,10 +162,19 @@ pub fn run(config: &Config, catalog: &Catalog, args: ScoreArgs) -> Result<ExitCo
     let style = Style::detect();
     let mut out = std::io::stdout().lock();
     let mut json_reports = Vec::new();
+    let sessions_dir = config.paths.sessions_dir();
+    let writable =
+        |i: &Input| i.loaded.saved_session && !args.no_save && inside(&i.path, &sessions_dir);
     for (k, i) in inputs.iter().enumerate() {
         let report = &reports[k];
         let round = rounds[k];
-        if i.loaded.saved_session && !args.no_save {
+        if i.loaded.saved_session && !args.no_save && !writable(i) && !args.json {
+            eprintln!(
+                "mockround: {} is outside the data directory, so the score was not appended to it",
+                i.shown
+            );
+        }
+        if writable(i) {
             if let Err(e) = save_score(&i.path, round, report, judge_model(config)) {
                 eprintln!("mockround: {}: {}", i.shown, crate::app::one_line(&e));
             }

@@ -23,6 +23,9 @@ pub struct Answer {
     pub prompt: String,
     /// True when the prompt was a follow-up rather than the opening question.
     pub follow_up: bool,
+    /// The candidate asked for a hint just before this answer: what it says
+    /// about the hinted point was given, not shown.
+    pub after_hint: bool,
     pub screen: TurnScreen,
     /// The answer with tainted parts blanked, whitespace squashed, original
     /// case: what quotes are checked against and cut from.
@@ -63,6 +66,7 @@ impl CandidateText {
         let mut flags = BTreeSet::new();
         let mut prompt = String::new();
         let mut follow_up = false;
+        let mut after_hint = false;
         for (i, turn) in t.turns().enumerate() {
             match turn.role {
                 Role::Interviewer => {
@@ -70,6 +74,7 @@ impl CandidateText {
                         follow_up = turn.kind == TurnKind::FollowUp;
                         prompt = turn.text.clone();
                     }
+                    after_hint = turn.kind == TurnKind::Hint;
                 }
                 Role::Candidate => {
                     if turn.skipped {
@@ -82,6 +87,7 @@ impl CandidateText {
                         turn: i,
                         prompt: prompt.clone(),
                         follow_up,
+                        after_hint,
                         screen,
                         quotable,
                         folded,
@@ -120,6 +126,14 @@ impl CandidateText {
             }
         }
         None
+    }
+
+    /// Was this (verified) quote said right after a hint?
+    pub fn after_hint(&self, quote: &str) -> bool {
+        let wanted: Vec<char> = quote.chars().map(fold).collect();
+        self.answers
+            .iter()
+            .any(|a| a.after_hint && find(&a.folded, &wanted).is_some())
     }
 
     /// True when there is nothing to score: every answer is empty.

@@ -106,6 +106,8 @@ struct Sentence {
     follow_up: bool,
     /// Content words shared with the interviewer turn it answers.
     grounding: usize,
+    /// Said right after a /hint: not evidence of the strong column.
+    after_hint: bool,
     /// Per dimension of the round: focus, strong-cue and weak-cue hits.
     focus: Vec<bool>,
     strong_cue: Vec<bool>,
@@ -204,7 +206,7 @@ fn read(s: &Sentence) -> Reading {
         + concrete as u32 * W_CONCRETE;
     let weak = habits > 0 || name_dropping || hedged || failure_mode;
     Reading {
-        strong: !weak && weight >= STRONG_AT && s.words >= 4,
+        strong: !weak && !s.after_hint && weight >= STRONG_AT && s.words >= 4,
         weak,
         moves: weight,
         habits: habits + name_dropping as u32 + hedged as u32 + failure_mode as u32,
@@ -282,16 +284,17 @@ pub fn score(round: &Round, t: &Transcript) -> ScoreReport {
         dimensions.push(d);
     }
 
+    spread_evidence(&mut dimensions);
+
     let checklist = round
         .checklist
         .iter()
         .map(|c| ChecklistResult {
             id: c.id.clone(),
             covered: !non_answer
-                && sentences
-                    .iter()
-                    .zip(&readings)
-                    .any(|(s, r)| !r.weak && c.cues.iter().any(|cue| cue.matches(&s.tokens))),
+                && sentences.iter().zip(&readings).any(|(s, r)| {
+                    !r.weak && r.moves >= 10 && c.cues.iter().any(|cue| cue.matches(&s.tokens))
+                }),
         })
         .collect();
 
@@ -430,6 +433,7 @@ fn read_sentences(prep: &Prepared, cand: &CandidateText) -> (Vec<Sentence>, usiz
                 tokens,
                 follow_up: a.follow_up,
                 grounding,
+                after_hint: a.after_hint,
             });
         }
     }
@@ -598,15 +602,33 @@ fn score_dimension(
             local.weak, local.n, local.strong
         )
     };
-    let pick: Vec<usize> = if score >= 3 {
-        best(&strong, readings, |r| r.moves)
-    } else if !weak.is_empty() {
-        best(&weak, readings, |r| r.habits)
-    } else {
-        best(&strong, readings, |r| r.moves)
+    // Evidence that speaks to this dimension first: its own cues, then its
+    // own moves, then how much the sentence does.
+    let relevance = |i: usize, weak_side: bool| -> u32 {
+        let s = &sentences[i];
+        let sigs = if weak_side { weak_sigs } else { strong_sigs };
+        let own = sigs.iter().filter(|g| s.found.has(**g)).count() as u32;
+        let cue = if weak_side {
+            s.weak_cue[di]
+        } else {
+            s.strong_cue[di]
+        };
+        let base = if weak_side {
+            readings[i].habits
+        } else {
+            readings[i].moves / 10
+        };
+        cue as u32 * 20 + s.focus[di] as u32 * 5 + own * 10 + base
     };
+    let (pool, weak_side) = if score >= 3 || weak.is_empty() {
+        (&strong, false)
+    } else {
+        (&weak, true)
+    };
+    let mut ranked = pool.clone();
+    ranked.sort_by_key(|&i| std::cmp::Reverse(relevance(i, weak_side)));
     let mut evidence: Vec<String> = Vec::new();
-    for i in pick {
+    for i in ranked {
         if sentences[i].code {
             continue;
         }
@@ -615,7 +637,7 @@ fn score_dimension(
                 evidence.push(v);
             }
         }
-        if evidence.len() >= 3 {
+        if evidence.len() >= EVIDENCE_CANDIDATES {
             break;
         }
     }
@@ -627,6 +649,26 @@ fn score_dimension(
         insufficient_evidence: false,
         capped: false,
         spread: None,
+    }
+}
+
+/// Candidates kept per dimension before choosing the three to show.
+const EVIDENCE_CANDIDATES: usize = 6;
+const EVIDENCE_SHOWN: usize = 3;
+
+/// Keep three quotes per dimension, preferring quotes no earlier dimension
+/// already shows, so one good sentence is not the evidence for everything.
+fn spread_evidence(dimensions: &mut [DimensionScore]) {
+    let mut used: BTreeSet<String> = BTreeSet::new();
+    for d in dimensions.iter_mut() {
+        let (fresh, seen): (Vec<String>, Vec<String>) =
+            d.evidence.drain(..).partition(|q| !used.contains(q));
+        let mut chosen: Vec<String> = fresh.into_iter().take(EVIDENCE_SHOWN).collect();
+        if chosen.is_empty() {
+            chosen.extend(seen.into_iter().take(1));
+        }
+        used.extend(chosen.iter().cloned());
+        d.evidence = chosen;
     }
 }
 
@@ -647,6 +689,7 @@ pub fn reads_as_habit(round: &Round, sentence: &str) -> bool {
         code: false,
         follow_up: false,
         grounding: 0,
+        after_hint: false,
         focus,
         strong_cue,
         weak_cue,
@@ -664,13 +707,6 @@ fn thresholds() -> [f64; 3] {
         }
     }
     [0.24, 0.11, 0.05]
-}
-
-/// Indices ordered by a key, best first, stable on transcript order.
-fn best(idx: &[usize], readings: &[Reading], key: fn(&Reading) -> u32) -> Vec<usize> {
-    let mut v = idx.to_vec();
-    v.sort_by_key(|&i| std::cmp::Reverse(key(&readings[i])));
-    v
 }
 
 /// A line per sentence with its signals and reading, for tuning the scorer.

@@ -456,7 +456,9 @@ pub async fn judge<M: JudgeModel>(
     let offline = heuristic::score(round, t);
     let cand = CandidateText::new(round, t);
     let transcript = render_transcript(t, &cand, TRANSCRIPT_CHARS);
-    let habits = |q: &str| heuristic::reads_as_habit(round, q);
+    // A quote the offline reader sees as an empty habit, or one said right
+    // after a hint, is not evidence of the strong column.
+    let habits = |q: &str| heuristic::reads_as_habit(round, q) || cand.after_hint(q);
 
     let mut findings: Vec<Option<Finding>> = vec![None; round.dimensions.len()];
     let mut failures: Vec<String> = Vec::new();

@@ -512,12 +512,19 @@ impl Summary {
 
 /// The sessions directory, with a check that it can be written to.
 pub fn ensure_writable(dir: &Path) -> Result<()> {
+    let existed = dir.exists();
     std::fs::create_dir_all(dir).with_context(|| {
         format!(
             "cannot create the data directory {} (set MOCKROUND_HOME to a writable directory)",
             dir.display()
         )
     })?;
+    #[cfg(unix)]
+    if !existed {
+        // The sessions hold people's stories about their work: private.
+        use std::os::unix::fs::PermissionsExt;
+        let _ = std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700));
+    }
     let probe = dir.join(format!(".write-test-{}", std::process::id()));
     match File::create(&probe) {
         Ok(_) => {
