@@ -213,7 +213,7 @@ fn quotable_clauses(sentences: &[(&str, Tokens)]) -> Vec<String> {
             scored.push((score, clause.to_string()));
         }
     }
-    scored.sort_by(|a, b| b.0.cmp(&a.0));
+    scored.sort_by_key(|s| std::cmp::Reverse(s.0));
     scored.dedup_by(|a, b| a.1 == b.1);
     scored.into_iter().take(8).map(|(_, c)| c).collect()
 }
