@@ -98,11 +98,13 @@ pub fn analyse(question: &Question, answer: &str) -> AnswerAnalysis {
         }
         let q: std::collections::BTreeSet<String> =
             text::content_stems(&vocabulary).into_iter().collect();
-        let overlap = text::content_stems(trimmed)
-            .iter()
-            .filter(|w| q.contains(*w))
-            .count();
-        a.off_topic = overlap == 0 || a.foreign;
+        let content = text::content_stems(trimmed);
+        let overlap = content.iter().filter(|w| q.contains(*w)).count();
+        // A couple of shared everyday words ("last", "longer") is chance,
+        // not topic.
+        a.off_topic = a.foreign
+            || overlap == 0
+            || (overlap <= 2 && content.len() >= 8 && overlap * 5 < content.len());
     }
     a.clauses = quotable_clauses(&sentences);
     a.quote = a.clauses.first().cloned();

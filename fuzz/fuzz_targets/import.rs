@@ -1,0 +1,18 @@
+//! The plain-text importer, then the offline scorer on whatever it accepts.
+#![no_main]
+use libfuzzer_sys::fuzz_target;
+use mockround::rounds::Catalog;
+use mockround::scoring::heuristic;
+use mockround::transcript::import;
+
+fuzz_target!(|data: &[u8]| {
+    let text = String::from_utf8_lossy(data);
+    if let Ok(t) = import::parse("fuzz.txt", &text, None) {
+        let cat = Catalog::builtin();
+        let round = cat.get(&t.header.round).unwrap_or(&cat.rounds[0]);
+        let report = heuristic::score(round, &t);
+        if let Some(o) = report.overall {
+            assert!((1.0..=4.0).contains(&o));
+        }
+    }
+});
