@@ -10,7 +10,48 @@ use std::path::Path;
 use anyhow::{Context as _, Result};
 
 /// Every built-in template: (name, source). Names are paths under prompts/.
-pub const BUILTIN: &[(&str, &str)] = &[];
+pub const BUILTIN: &[(&str, &str)] = &[
+    (
+        "interviewer-base.tera",
+        include_str!("../prompts/interviewer-base.tera"),
+    ),
+    (
+        "interviewer-rules.tera",
+        include_str!("../prompts/interviewer-rules.tera"),
+    ),
+    (
+        "interviewer-default.tera",
+        include_str!("../prompts/interviewer-default.tera"),
+    ),
+    (
+        "interviewer-ml-fundamentals.tera",
+        include_str!("../prompts/interviewer-ml-fundamentals.tera"),
+    ),
+    (
+        "interviewer-system-design.tera",
+        include_str!("../prompts/interviewer-system-design.tera"),
+    ),
+    (
+        "interviewer-coding.tera",
+        include_str!("../prompts/interviewer-coding.tera"),
+    ),
+    (
+        "interviewer-behavioral.tera",
+        include_str!("../prompts/interviewer-behavioral.tera"),
+    ),
+    (
+        "interviewer-turn.tera",
+        include_str!("../prompts/interviewer-turn.tera"),
+    ),
+    (
+        "interviewer-answer.tera",
+        include_str!("../prompts/interviewer-answer.tera"),
+    ),
+    (
+        "interviewer-task.tera",
+        include_str!("../prompts/interviewer-task.tera"),
+    ),
+];
 
 /// A loaded set of templates.
 pub struct Templates {
