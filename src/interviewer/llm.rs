@@ -371,7 +371,7 @@ fn cancelled(
     let harmless = |p: &Problem| {
         matches!(
             p,
-            Problem::AsksNothing | Problem::AnswersItself | Problem::TooLong
+            Problem::AsksNothing | Problem::AnswersItself | Problem::TooLong | Problem::OffTarget
         )
     };
     let safe = !partial.is_empty() && check::problems(&partial, rules).iter().all(harmless);

@@ -172,8 +172,9 @@ pub fn persona_template(templates: &Templates, round_id: &str) -> String {
     }
 }
 
-/// Render the persona (the stable system message).
-pub fn persona(templates: &Templates, ctx: &Context) -> Result<String, String> {
+/// Render the persona (the stable system message). `compact` leaves out
+/// the weak/strong table, for budgets too small to hold it.
+pub fn persona(templates: &Templates, ctx: &Context, compact: bool) -> Result<String, String> {
     let r = ctx.round;
     let view = RoundView {
         id: &r.id,
@@ -193,6 +194,7 @@ pub fn persona(templates: &Templates, ctx: &Context) -> Result<String, String> {
     let mut t = tera::Context::new();
     t.insert("round", &view);
     t.insert("level", ctx.level);
+    t.insert("compact", &compact);
     templates
         .render(&persona_template(templates, &r.id), &t)
         .map(|s| s.trim().to_string())
@@ -273,9 +275,10 @@ pub fn build(
     budget: u32,
     rejected: Option<&str>,
 ) -> Result<Built, String> {
-    let system = persona(templates, ctx)?;
     let task_text = task_message(templates, ctx, task, mode, rejected)?;
     let examples = examples(templates, ctx)?;
+    let mut compact = false;
+    let mut with_examples = true;
     let limit = budget.saturating_sub(REPLY_TOKENS) as usize;
     let mut skip_earlier = 0usize;
     // A pasted wall of text is cut before anything else: about a quarter
@@ -285,8 +288,10 @@ pub fn build(
     loop {
         let (conversation, cut_answers) =
             conversation(templates, ctx, &task_text, skip_earlier, cap, skip_pairs)?;
-        let mut messages = vec![Message::system(system.clone())];
-        messages.extend(examples.iter().cloned());
+        let mut messages = vec![Message::system(persona(templates, ctx, compact)?)];
+        if with_examples {
+            messages.extend(examples.iter().cloned());
+        }
         messages.extend(conversation);
         let request = ChatRequest {
             messages,
@@ -318,6 +323,15 @@ pub fn build(
         // keep the opening and the last exchange, drop what is in between
         if ctx.exchange.len() > 3 + 2 * skip_pairs {
             skip_pairs += 1;
+            continue;
+        }
+        // last resorts for very small budgets
+        if with_examples {
+            with_examples = false;
+            continue;
+        }
+        if !compact {
+            compact = true;
             continue;
         }
         return Err(format!(

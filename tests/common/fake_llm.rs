@@ -40,6 +40,10 @@ pub enum Step {
     },
     /// Read the request and close the connection without a word.
     Close,
+    /// Play a model that does what the interviewer prompt asks: say the
+    /// question (or hint) the task line quotes, tied to the quoted words of
+    /// the candidate when the prompt gives some.
+    EchoAsk,
 }
 
 impl Step {
@@ -212,7 +216,47 @@ pub struct FakeLlm {
 pub const DEFAULT_REPLY: &str =
     "You mentioned the design at a high level. What would you measure first to know it works?";
 
+/// What [`Step::EchoAsk`] says for a request body.
+pub fn echo_ask(body: &str) -> String {
+    let v: Value = serde_json::from_str(body).unwrap_or(Value::Null);
+    let last = v["messages"]
+        .as_array()
+        .and_then(|m| m.last())
+        .and_then(|m| m["content"].as_str())
+        .unwrap_or("")
+        .to_string();
+    let task = match last.rfind("</answer>") {
+        Some(i) => &last[i..],
+        None => last.as_str(),
+    };
+    let quoted = |line: &str| -> Option<String> {
+        let start = line.find(": \"")? + 3;
+        let end = line.rfind('"')?;
+        (end > start).then(|| line[start..end].to_string())
+    };
+    let mut ask = None;
+    let mut tie = None;
+    for line in task.lines() {
+        if line.starts_with("Tie it to their words") {
+            tie = quoted(line);
+        } else if ask.is_none() {
+            ask = quoted(line);
+        }
+    }
+    let ask = ask.unwrap_or_else(|| DEFAULT_REPLY.to_string());
+    match tie {
+        Some(t) => format!("You said \"{t}\". {ask}"),
+        None => ask,
+    }
+}
+
 impl FakeLlm {
+    /// A server that answers interviewer prompts as a well-behaved model
+    /// would ([`Step::EchoAsk`]) unless scripted.
+    pub fn interviewer() -> FakeLlm {
+        FakeLlm::with_default(Step::EchoAsk)
+    }
+
     /// A server whose every chat reply is [`DEFAULT_REPLY`] unless scripted.
     pub fn start() -> FakeLlm {
         FakeLlm::with_default(Step::reply(DEFAULT_REPLY))
@@ -355,6 +399,13 @@ fn serve(conn: TcpStream, state: &Mutex<State>, stop: &AtomicBool) -> std::io::R
             let mut s = state.lock().unwrap();
             s.script.pop_front().unwrap_or_else(|| s.default.clone())
         };
+        let step = match step {
+            Step::EchoAsk => {
+                let body = state.lock().unwrap().seen[index].body.clone();
+                Step::reply(&echo_ask(&body))
+            }
+            other => other,
+        };
         run_step(&mut out, step, stop)
     } else {
         respond(
@@ -430,7 +481,7 @@ fn run_step(out: &mut TcpStream, step: Step, stop: &AtomicBool) -> std::io::Resu
                 .collect();
             respond(out, status, &h, &body)
         }
-        Step::Close => Ok(()),
+        Step::Close | Step::EchoAsk => Ok(()),
         Step::Stream {
             pieces,
             first_delay,
