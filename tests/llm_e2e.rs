@@ -556,3 +556,137 @@ fn ctrl_c_cancels_the_reply_not_the_session() {
         .iter()
         .any(|e| e["type"] == "end" && e["status"] == "completed"));
 }
+
+fn doctor(home: &Path, args: &[&str]) -> Output {
+    mockround(home)
+        .env("OPENAI_API_KEY", KEY)
+        .arg("doctor")
+        .args(args)
+        .output()
+        .unwrap()
+}
+
+#[test]
+fn doctor_checks_a_working_endpoint() {
+    let fake = FakeLlm::interviewer();
+    fake.script([Step::reply("ready"), Step::reply(r#"{"ok": true}"#)]);
+    let home = llm_home("");
+    let out = doctor(
+        home.path(),
+        &["--base-url", &fake.base_url(), "--model", "fake"],
+    );
+    let stdout = stdout_of(&out);
+    assert!(out.status.success(), "{stdout}");
+    assert!(
+        stdout.contains(&home.path().display().to_string()),
+        "paths shown"
+    );
+    assert!(
+        stdout.contains("from --base-url") && stdout.contains("fake (from --model)"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("set (from OPENAI_API_KEY)"));
+    for check in [
+        "the endpoint answers",
+        "model \"fake\" is served",
+        "streaming works",
+        "json_schema is accepted",
+    ] {
+        assert!(
+            stdout
+                .lines()
+                .any(|l| l.contains("ok") && l.contains(check)),
+            "{check}: {stdout}"
+        );
+    }
+    let reqs = fake.chat_requests();
+    assert_eq!(reqs[1].json()["response_format"]["type"], "json_schema");
+    assert_no_key(home.path(), &out);
+}
+
+#[test]
+fn doctor_says_what_to_fix_and_fails() {
+    let home = llm_home("");
+    // down
+    let port = {
+        let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        l.local_addr().unwrap().port()
+    };
+    let out = doctor(
+        home.path(),
+        &["--base-url", &format!("http://127.0.0.1:{port}/v1")],
+    );
+    assert!(!out.status.success());
+    let stdout = stdout_of(&out);
+    let fail = stdout.lines().find(|l| l.contains("FAIL")).unwrap();
+    assert!(
+        fail.contains("cannot reach the model server") && fail.contains("is it running?"),
+        "{fail}"
+    );
+    // wrong key
+    let fake = FakeLlm::with_default(Step::unauthorized());
+    let out = doctor(
+        home.path(),
+        &["--base-url", &fake.base_url(), "--model", "fake"],
+    );
+    assert!(!out.status.success());
+    assert!(
+        stdout_of(&out).contains("refused the API key"),
+        "{}",
+        stdout_of(&out)
+    );
+    assert_no_key(home.path(), &out);
+    // unknown model: listed, and the failed stream says so
+    let fake = FakeLlm::with_default(Step::unknown_model());
+    fake.set_models(&["qwen-1.5b"]);
+    let out = doctor(
+        home.path(),
+        &["--base-url", &fake.base_url(), "--model", "gpt-x"],
+    );
+    assert!(!out.status.success());
+    let stdout = stdout_of(&out);
+    assert!(stdout.contains("it has: qwen-1.5b"), "{stdout}");
+}
+
+#[test]
+fn doctor_offline_says_how_to_plug_in_a_model() {
+    let home = home();
+    let out = mockround(home.path()).arg("doctor").output().unwrap();
+    assert!(out.status.success());
+    let stdout = stdout_of(&out);
+    assert!(
+        stdout.contains("offline")
+            && stdout.contains("--base-url")
+            && stdout.contains("config.toml"),
+        "{stdout}"
+    );
+}
+
+#[test]
+fn doctor_warns_when_structured_output_is_refused() {
+    let fake = FakeLlm::interviewer();
+    fake.script([
+        Step::reply("ready"),
+        Step::status(
+            400,
+            r#"{"error":{"message":"response_format json_schema is not supported"}}"#,
+        ),
+        Step::reply(r#"{"ok": true}"#),
+    ]);
+    let home = llm_home("");
+    let out = doctor(
+        home.path(),
+        &["--base-url", &fake.base_url(), "--model", "fake"],
+    );
+    let stdout = stdout_of(&out);
+    assert!(
+        out.status.success(),
+        "a fallback works, so this is a warning: {stdout}"
+    );
+    assert!(
+        stdout
+            .lines()
+            .any(|l| l.contains("warn") && l.contains("json_object")),
+        "{stdout}"
+    );
+}
