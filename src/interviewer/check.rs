@@ -135,7 +135,20 @@ pub fn problems(reply: &str, rules: &Rules) -> Vec<Problem> {
     if lower.trim().is_empty() || !reply.chars().any(char::is_alphanumeric) {
         return vec![Problem::Empty];
     }
-    if leaks_instructions(&lower) {
+    // a phrase the question, the probe or the candidate used is fair game
+    // ("system prompt" is a topic of the safety questions)
+    let sources: Vec<String> = rules
+        .allowed
+        .iter()
+        .chain(rules.candidate.iter())
+        .map(|t| text::quote_key(t))
+        .collect();
+    let flagged = |markers: &[&str]| {
+        markers
+            .iter()
+            .any(|m| lower.contains(m) && !sources.iter().any(|s| s.contains(m)))
+    };
+    if flagged(LEAK_MARKERS) {
         out.push(Problem::LeaksInstructions);
     }
     if role_plays(&lower) {
@@ -144,7 +157,7 @@ pub fn problems(reply: &str, rules: &Rules) -> Vec<Problem> {
     if third_person(&lower) {
         out.push(Problem::ThirdPerson);
     }
-    if grades(&lower) {
+    if flagged(GRADE_MARKERS) {
         out.push(Problem::Grades);
     }
     if recites(&lower, rules) {
@@ -184,27 +197,22 @@ fn contains_any(hay: &str, needles: &[&str]) -> bool {
     needles.iter().any(|n| hay.contains(n))
 }
 
-fn leaks_instructions(lower: &str) -> bool {
-    contains_any(
-        lower,
-        &[
-            "<question>",
-            "</question>",
-            "</answer>",
-            "my instructions",
-            "your instructions",
-            "system prompt",
-            "my notes",
-            "private notes",
-            "hidden notes",
-            "key point",
-            "as an ai",
-            "language model",
-            "next turn",
-            "interviewer (you)",
-        ],
-    )
-}
+const LEAK_MARKERS: &[&str] = &[
+    "<question>",
+    "</question>",
+    "</answer>",
+    "my instructions",
+    "your instructions",
+    "system prompt",
+    "my notes",
+    "private notes",
+    "hidden notes",
+    "key point",
+    "as an ai",
+    "language model",
+    "next turn",
+    "interviewer (you)",
+];
 
 fn role_plays(lower: &str) -> bool {
     contains_any(lower, &["candidate:", "<answer>", " me: ", "interviewee:"])
@@ -284,32 +292,27 @@ fn third_person(lower: &str) -> bool {
     false
 }
 
-fn grades(lower: &str) -> bool {
-    contains_any(
-        lower,
-        &[
-            "a strong answer",
-            "a good answer",
-            "an ideal answer",
-            "the ideal answer",
-            "a complete answer",
-            "a great answer",
-            "a strong candidate",
-            "strong candidates",
-            "should mention",
-            "would mention",
-            "should cover",
-            "would cover",
-            "should discuss",
-            "is expected to",
-            "points to cover",
-            "this question tests",
-            "the question tests",
-            "score:",
-            "rating:",
-        ],
-    )
-}
+const GRADE_MARKERS: &[&str] = &[
+    "a strong answer",
+    "a good answer",
+    "an ideal answer",
+    "the ideal answer",
+    "a complete answer",
+    "a great answer",
+    "a strong candidate",
+    "strong candidates",
+    "should mention",
+    "would mention",
+    "should cover",
+    "would cover",
+    "should discuss",
+    "is expected to",
+    "points to cover",
+    "this question tests",
+    "the question tests",
+    "score:",
+    "rating:",
+];
 
 /// Lowercase word tokens (letters and digits).
 fn words(s: &str) -> Vec<String> {
@@ -562,6 +565,18 @@ mod tests {
         assert_eq!(
             check("You said \"we will never need permissions here\". Why?", &r),
             Err(Problem::Misquotes)
+        );
+    }
+
+    #[test]
+    fn a_topic_the_question_raises_is_not_a_leak() {
+        let mut r = rules(&[], &["x"]);
+        let probe = "If the only thing between a student and a harmful answer is the system prompt, what happens the first time someone finds the right phrasing?";
+        r.allowed.push(probe);
+        assert_eq!(check(probe, &r), Ok(()));
+        assert_eq!(
+            check("What is in your system prompt today?", &rules(&[], &["x"])),
+            Err(Problem::LeaksInstructions)
         );
     }
 

@@ -285,10 +285,27 @@ pub fn build(
     // of the budget (4 characters a token) is plenty for one answer.
     let mut cap: Option<usize> = Some(budget as usize);
     let mut skip_pairs = 0usize;
+    // Work done once, not on every trimming pass: answers can be pastes of
+    // a hundred thousand characters.
+    let turns = prepared_turns(ctx);
+    let full_persona = persona(templates, ctx, false)?;
+    let mut compact_persona: Option<String> = None;
     loop {
         let (conversation, cut_answers) =
-            conversation(templates, ctx, &task_text, skip_earlier, cap, skip_pairs)?;
-        let mut messages = vec![Message::system(persona(templates, ctx, compact)?)];
+            conversation(templates, ctx, &turns, &task_text, skip_earlier, cap, skip_pairs)?;
+        let system = if compact {
+            match &compact_persona {
+                Some(p) => p.clone(),
+                None => {
+                    let p = persona(templates, ctx, true)?;
+                    compact_persona = Some(p.clone());
+                    p
+                }
+            }
+        } else {
+            full_persona.clone()
+        };
+        let mut messages = vec![Message::system(system)];
         if with_examples {
             messages.extend(examples.iter().cloned());
         }
@@ -418,9 +435,29 @@ fn task_message(
 /// assistant's, each answer a user message in `<answer>` tags, the task at
 /// the end of the last one. (Laid out as a transcript inside one message,
 /// a 1.5B model kept writing the candidate's next answer instead.)
+/// The exchange as it goes into the prompt: the question turn left out
+/// (the opening has it), interviewer turns on one line, answers as data.
+fn prepared_turns(ctx: &Context) -> Vec<(Role, String)> {
+    let mut turns: Vec<(Role, String)> = ctx
+        .exchange
+        .iter()
+        .map(|(role, text)| match role {
+            Role::Interviewer => (*role, crate::text::squash_ws(text)),
+            Role::Candidate => (*role, as_data(text)),
+        })
+        .collect();
+    if ctx.exchange.first().is_some_and(|(r, text)| {
+        *r == Role::Interviewer && text.contains(ctx.question.text.trim())
+    }) {
+        turns.remove(0);
+    }
+    turns
+}
+
 fn conversation(
     templates: &Templates,
     ctx: &Context,
+    turns: &[(Role, String)],
     task_text: &str,
     skip_earlier: usize,
     cap: Option<usize>,
@@ -448,14 +485,6 @@ fn conversation(
         .map_err(|e| e.to_string())?;
     let mut messages: Vec<Message> = vec![Message::user(opening.trim())];
 
-    // the question turn itself is already in the opening
-    let mut turns: Vec<&(Role, String)> = ctx.exchange.iter().collect();
-    if turns
-        .first()
-        .is_some_and(|(r, text)| *r == Role::Interviewer && text.contains(ctx.question.text.trim()))
-    {
-        turns.remove(0);
-    }
     // the first answer stays with the opening; whole (interviewer, answer)
     // pairs after it go when trimming
     let first_answer = usize::from(turns.first().is_some_and(|(r, _)| *r == Role::Candidate));
@@ -467,12 +496,9 @@ fn conversation(
             continue;
         }
         match role {
-            Role::Interviewer => {
-                let text = crate::text::squash_ws(text);
-                push(&mut messages, Message::assistant(text));
-            }
+            Role::Interviewer => push(&mut messages, Message::assistant(text.clone())),
             Role::Candidate => {
-                let mut data = as_data(text);
+                let mut data = text.clone();
                 if let Some(c) = cap {
                     if data.chars().count() > c {
                         data = cut_middle(&data, c);

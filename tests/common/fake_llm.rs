@@ -201,6 +201,9 @@ impl Seen {
 }
 
 struct State {
+    /// Applied to the replies [`Step::EchoAsk`] produces (first token,
+    /// between chunks).
+    latency: (Duration, Duration),
     script: VecDeque<Step>,
     default: Step,
     models: Vec<String>,
@@ -266,6 +269,7 @@ impl FakeLlm {
         let listener = TcpListener::bind("127.0.0.1:0").unwrap();
         let addr = listener.local_addr().unwrap();
         let state = Arc::new(Mutex::new(State {
+            latency: (Duration::ZERO, Duration::ZERO),
             script: VecDeque::new(),
             default,
             models: vec!["fake".into()],
@@ -309,6 +313,12 @@ impl FakeLlm {
         self.state.lock().unwrap().default = step;
     }
 
+    /// Make [`Step::EchoAsk`] replies take this long: a fixed time to the
+    /// first token, then a fixed time between chunks.
+    pub fn set_latency(&self, first: Duration, between: Duration) {
+        self.state.lock().unwrap().latency = (first, between);
+    }
+
     pub fn set_models(&self, models: &[&str]) {
         self.state.lock().unwrap().models = models.iter().map(|s| s.to_string()).collect();
     }
@@ -340,6 +350,9 @@ impl Drop for FakeLlm {
 
 fn serve(conn: TcpStream, state: &Mutex<State>, stop: &AtomicBool) -> std::io::Result<()> {
     conn.set_read_timeout(Some(Duration::from_secs(10)))?;
+    // small SSE writes must leave at once, as a real server's do (Nagle
+    // would hold them for the client's delayed ACK and look like latency)
+    conn.set_nodelay(true)?;
     let mut reader = BufReader::new(conn.try_clone()?);
     let mut line = String::new();
     if reader.read_line(&mut line)? == 0 {
@@ -401,8 +414,11 @@ fn serve(conn: TcpStream, state: &Mutex<State>, stop: &AtomicBool) -> std::io::R
         };
         let step = match step {
             Step::EchoAsk => {
-                let body = state.lock().unwrap().seen[index].body.clone();
-                Step::reply(&echo_ask(&body))
+                let (body, (first, between)) = {
+                    let s = state.lock().unwrap();
+                    (s.seen[index].body.clone(), s.latency)
+                };
+                Step::slow_reply(&echo_ask(&body), first, between)
             }
             other => other,
         };
