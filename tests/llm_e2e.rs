@@ -172,6 +172,19 @@ fn a_streamed_session_records_model_timings_and_usage() {
         reqs[1].json()["messages"][0],
         "stable persona"
     );
+    // a local server gets the question's prefix in advance, as a prefix of
+    // what the follow-up then sends
+    let warm = fake.warm_ups();
+    assert_eq!(warm.len(), 1, "one warm-up per question");
+    let warm_msgs = warm[0].json()["messages"].as_array().unwrap().clone();
+    let real_msgs = reqs[0].json()["messages"].as_array().unwrap().clone();
+    let n = warm_msgs.len();
+    assert_eq!(warm_msgs[..n - 1], real_msgs[..n - 1]);
+    let opening = warm_msgs[n - 1]["content"].as_str().unwrap();
+    assert!(real_msgs[n - 1]["content"]
+        .as_str()
+        .unwrap()
+        .starts_with(opening));
 }
 
 #[test]

@@ -291,8 +291,15 @@ pub fn build(
     let full_persona = persona(templates, ctx, false)?;
     let mut compact_persona: Option<String> = None;
     loop {
-        let (conversation, cut_answers) =
-            conversation(templates, ctx, &turns, &task_text, skip_earlier, cap, skip_pairs)?;
+        let (conversation, cut_answers) = conversation(
+            templates,
+            ctx,
+            &turns,
+            &task_text,
+            skip_earlier,
+            cap,
+            skip_pairs,
+        )?;
         let system = if compact {
             match &compact_persona {
                 Some(p) => p.clone(),
@@ -355,6 +362,24 @@ pub fn build(
             "the prompt needs about {tokens} tokens even fully trimmed, over the budget of {budget}; raise context_budget in config.toml or shorten the persona"
         ));
     }
+}
+
+/// The prefix every request on this question will start with (persona,
+/// examples, the opening with the question), as a one-token request: sent
+/// while the candidate thinks, it makes a local server prefill and cache it,
+/// so the first follow-up does not wait for it.
+pub fn warm_up(templates: &Templates, ctx: &Context) -> Result<ChatRequest, String> {
+    let mut messages = vec![Message::system(persona(templates, ctx, false)?)];
+    messages.extend(examples(templates, ctx)?);
+    let turns: Vec<(Role, String)> = Vec::new();
+    let (conversation, _) = conversation(templates, ctx, &turns, "", 0, None, 0)?;
+    messages.extend(conversation);
+    Ok(ChatRequest {
+        messages,
+        max_tokens: Some(1),
+        temperature: Some(0.0),
+        ..Default::default()
+    })
 }
 
 /// The worked examples as chat turns.
@@ -446,9 +471,11 @@ fn prepared_turns(ctx: &Context) -> Vec<(Role, String)> {
             Role::Candidate => (*role, as_data(text)),
         })
         .collect();
-    if ctx.exchange.first().is_some_and(|(r, text)| {
-        *r == Role::Interviewer && text.contains(ctx.question.text.trim())
-    }) {
+    if ctx
+        .exchange
+        .first()
+        .is_some_and(|(r, text)| *r == Role::Interviewer && text.contains(ctx.question.text.trim()))
+    {
         turns.remove(0);
     }
     turns
@@ -523,7 +550,9 @@ fn conversation(
             }
         }
     }
-    push(&mut messages, Message::user(task_text));
+    if !task_text.is_empty() {
+        push(&mut messages, Message::user(task_text));
+    }
     Ok((messages, cut))
 }
 

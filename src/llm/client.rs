@@ -3,7 +3,7 @@
 
 use std::future::Future;
 use std::pin::Pin;
-use std::sync::atomic::{AtomicBool, AtomicU8, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU32, AtomicU8, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -49,7 +49,7 @@ pub struct LlmClient {
     resolved_model: Mutex<Option<String>>,
     first_token_timeout: Duration,
     idle_timeout: Duration,
-    max_retries: u32,
+    max_retries: AtomicU32,
     retry_base: Duration,
     redactor: Redactor,
     quirks: Quirks,
@@ -96,7 +96,7 @@ impl LlmClient {
             resolved_model: Mutex::new(None),
             first_token_timeout: settings.first_token_timeout,
             idle_timeout: settings.idle_timeout,
-            max_retries: settings.max_retries,
+            max_retries: AtomicU32::new(settings.max_retries),
             retry_base: settings.retry_base,
             redactor: Redactor::new(secrets),
             quirks: Quirks::default(),
@@ -119,12 +119,34 @@ impl LlmClient {
 
     /// Limit the retries of later calls (after the endpoint proved down,
     /// waiting through a full backoff every turn helps nobody).
-    pub fn set_max_retries(&mut self, n: u32) {
-        self.max_retries = n;
+    pub fn set_max_retries(&self, n: u32) {
+        self.max_retries.store(n, Ordering::Relaxed);
     }
 
     pub fn max_retries(&self) -> u32 {
-        self.max_retries
+        self.max_retries.load(Ordering::Relaxed)
+    }
+
+    /// The endpoint is on this machine or a private network, where a
+    /// prompt costs nothing but time (so warming its cache pays).
+    pub fn is_local(&self) -> bool {
+        let rest = self
+            .url
+            .split_once("://")
+            .map(|(_, r)| r)
+            .unwrap_or(&self.url);
+        let host = rest.split('/').next().unwrap_or("");
+        let host = match host.strip_prefix('[') {
+            Some(v6) => v6.split(']').next().unwrap_or(""),
+            None => host.rsplit_once(':').map(|(h, _)| h).unwrap_or(host),
+        };
+        if host == "localhost" || host == "::1" || host.ends_with(".local") {
+            return true;
+        }
+        match host.parse::<std::net::Ipv4Addr>() {
+            Ok(ip) => ip.is_loopback() || ip.is_private() || ip.is_link_local(),
+            Err(_) => false,
+        }
     }
 
     fn openai(&self, state: Arc<CallState>) -> async_openai::Client<OpenAIConfig> {
@@ -258,7 +280,8 @@ impl LlmClient {
                 return Err(self.explain_not_found(&model, err).await);
             }
             let is_timeout = matches!(err, LlmError::Timeout { .. });
-            if !err.is_retryable() || retries >= self.max_retries || (is_timeout && timeouts >= 1) {
+            if !err.is_retryable() || retries >= self.max_retries() || (is_timeout && timeouts >= 1)
+            {
                 return Err(err);
             }
             let Some(delay) = self.backoff(retries, err.retry_after()) else {
@@ -283,6 +306,20 @@ impl LlmClient {
     pub async fn complete(&self, req: &ChatRequest) -> Result<Completion, LlmError> {
         self.stream_chat(req, &mut |_| {}, std::future::pending())
             .await
+    }
+
+    /// Send a request only so the server caches its prompt: one attempt,
+    /// nothing streamed anywhere, the reply thrown away.
+    pub async fn warm(&self, req: &ChatRequest) -> Result<(), LlmError> {
+        let model = match &req.model {
+            Some(m) => m.clone(),
+            None => self.model().await?,
+        };
+        let body = self.body(req, &model, FormatUsed::Text);
+        let pending = std::pin::pin!(std::future::pending::<()>());
+        self.stream_once(body, &mut |_| {}, pending, Instant::now())
+            .await
+            .map(|_| ())
     }
 
     fn cancelled_empty(&self, req: &ChatRequest, started: Instant) -> Completion {
@@ -856,6 +893,18 @@ mod tests {
             )
             .is_retryable());
         assert_eq!(c.url(), "http://127.0.0.1:9/v1");
+        assert!(c.is_local());
+        let mut s = settings();
+        for (url, local) in [
+            ("https://api.openai.com/v1", false),
+            ("http://localhost:11434/v1", true),
+            ("http://192.168.1.20:8000/v1", true),
+            ("http://[::1]:8080/v1", true),
+            ("https://openrouter.ai/api/v1", false),
+        ] {
+            s.base_url = url.into();
+            assert_eq!(LlmClient::new(&s).unwrap().is_local(), local, "{url}");
+        }
     }
 
     #[test]

@@ -198,6 +198,11 @@ impl Seen {
     pub fn is_chat(&self) -> bool {
         self.method == "POST" && self.path.ends_with("/chat/completions")
     }
+
+    /// A one-token request that only warms the server's prompt cache.
+    pub fn is_warm_up(&self) -> bool {
+        self.is_chat() && self.json()["max_tokens"] == 1
+    }
 }
 
 struct State {
@@ -327,10 +332,18 @@ impl FakeLlm {
         self.state.lock().unwrap().seen.clone()
     }
 
+    /// Chat requests that want a reply (warm-ups left out).
     pub fn chat_requests(&self) -> Vec<Seen> {
         self.requests()
             .into_iter()
-            .filter(|r| r.is_chat())
+            .filter(|r| r.is_chat() && !r.is_warm_up())
+            .collect()
+    }
+
+    pub fn warm_ups(&self) -> Vec<Seen> {
+        self.requests()
+            .into_iter()
+            .filter(|r| r.is_warm_up())
             .collect()
     }
 
@@ -408,7 +421,11 @@ fn serve(conn: TcpStream, state: &Mutex<State>, stop: &AtomicBool) -> std::io::R
             &json!({"object": "list", "data": data}).to_string(),
         )
     } else if method == "POST" && path.ends_with("/chat/completions") {
-        let step = {
+        let warm_up = state.lock().unwrap().seen[index].is_warm_up();
+        let step = if warm_up {
+            // warm-ups do not use up the script
+            Step::reply("ok")
+        } else {
             let mut s = state.lock().unwrap();
             s.script.pop_front().unwrap_or_else(|| s.default.clone())
         };
