@@ -50,6 +50,7 @@ pub struct LlmInterviewer {
     cancellable: bool,
     /// Prefill a local server's cache while the candidate answers.
     warm: bool,
+    warming: Option<std::thread::JoinHandle<()>>,
 }
 
 impl LlmInterviewer {
@@ -71,6 +72,7 @@ impl LlmInterviewer {
             disabled: None,
             cancellable: interrupt::install(),
             client,
+            warming: None,
         })
     }
 
@@ -80,7 +82,7 @@ impl LlmInterviewer {
     /// question are ~1,400 tokens, about 18 s of prefill that the first
     /// follow-up no longer waits for. Failures are ignored: it is only a
     /// head start.
-    fn warm_up(&self, ctx: &Context) {
+    fn warm_up(&mut self, ctx: &Context) {
         if !self.warm || self.disabled.is_some() {
             return;
         }
@@ -88,13 +90,14 @@ impl LlmInterviewer {
             return;
         };
         let client = self.client.clone();
-        let _ = std::thread::Builder::new()
+        self.warming = std::thread::Builder::new()
             .name("mockround-warm-up".into())
             .spawn(move || {
                 if let Ok(rt) = crate::llm::runtime() {
                     let _ = rt.block_on(client.warm(&request));
                 }
-            });
+            })
+            .ok();
     }
 
     pub fn client(&self) -> &LlmClient {
@@ -167,6 +170,15 @@ impl LlmInterviewer {
     ) -> Reply {
         let started = Instant::now();
         sink.begin();
+        // Armed from here: Ctrl-C while waiting for the warm-up cancels the
+        // reply too (the permit is kept for the stream below).
+        let armed = self.cancellable.then(interrupt::arm);
+        // A warm-up still running (the answer came quickly) is prefilling
+        // this very prefix: racing it would make the server do the work
+        // twice, in parallel, at half speed each. It ends at its first token.
+        if let Some(h) = self.warming.take() {
+            let _ = h.join();
+        }
         if let Some(why) = &self.disabled {
             let note = format!("model not used: {why}");
             return finish(
@@ -205,7 +217,6 @@ impl LlmInterviewer {
             if let Ok(path) = std::env::var("MOCKROUND_DEBUG_REQUESTS") {
                 dump_request(&path, &request);
             }
-            let armed = self.cancellable.then(interrupt::arm);
             let client = &self.client;
             let result = self.rt.block_on(async {
                 let cancel = async {
@@ -216,7 +227,6 @@ impl LlmInterviewer {
                 };
                 client.stream_chat(&request, &mut |_| {}, cancel).await
             });
-            drop(armed);
             let completion = match result {
                 Ok(c) => c,
                 Err(e) => return self.unavailable(e, sink, fallback, started, spent),
