@@ -61,7 +61,10 @@ fn main() {
         .env("NO_COLOR", "1")
         .env("TERM", "dumb")
         .env("OPENAI_API_KEY", "sk-bench-not-a-real-key")
-        .env("MOCKROUND_DEBUG", std::env::var("MOCKROUND_DEBUG").unwrap_or_default())
+        .env(
+            "MOCKROUND_DEBUG",
+            std::env::var("MOCKROUND_DEBUG").unwrap_or_default(),
+        )
         .args([
             "start",
             "system-design",
