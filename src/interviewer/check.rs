@@ -104,6 +104,28 @@ pub fn clean(raw: &str) -> String {
         };
         s = s[label.len()..].trim_start().to_string();
     }
+    // "Sure, ..." answers the instruction, not the candidate
+    for ack in [
+        "sure",
+        "certainly",
+        "of course",
+        "absolutely",
+        "great question",
+    ] {
+        let rest = s
+            .get(..ack.len())
+            .filter(|head| head.eq_ignore_ascii_case(ack))
+            .and_then(|_| s.get(ack.len()..))
+            .and_then(|r| r.strip_prefix([',', '!', '.', ':']))
+            .map(|r| r.trim_start().to_string());
+        if let Some(rest) = rest {
+            let mut c = rest.chars();
+            s = match c.next() {
+                Some(f) => f.to_uppercase().collect::<String>() + c.as_str(),
+                None => String::new(),
+            };
+        }
+    }
     let quotes = s.matches(['"', '\u{201C}', '\u{201D}']).count();
     if quotes == 2
         && (s.starts_with('"') || s.starts_with('\u{201C}'))
@@ -608,6 +630,11 @@ mod tests {
             "How many tokens a day?"
         );
         assert_eq!(clean("Question:   Why  that?\n"), "Why that?");
+        assert_eq!(
+            clean("Sure, if two people ask the same question, what does each get back?"),
+            "If two people ask the same question, what does each get back?"
+        );
+        assert_eq!(clean("Sure!"), "");
     }
 
     #[test]
@@ -621,6 +648,9 @@ mod tests {
             "the candidate",
             "日本語？",
             "a\u{0}b?",
+            "Suré, x",
+            "İİİİİİİİİİİİİİ",
+            "<think>",
         ] {
             let _ = problems(&clean(s), &r);
             let _ = repair(s, &r);

@@ -214,9 +214,6 @@ impl LlmInterviewer {
                 };
             let mut request = built.request;
             request.temperature = Some(temperature);
-            if let Ok(path) = std::env::var("MOCKROUND_DEBUG_REQUESTS") {
-                dump_request(&path, &request);
-            }
             let client = &self.client;
             let result = self.rt.block_on(async {
                 let cancel = async {
@@ -320,26 +317,6 @@ impl LlmInterviewer {
 /// on stderr: how to see why a model's replies are being replaced.
 fn debug() -> bool {
     std::env::var_os("MOCKROUND_DEBUG").is_some_and(|v| !v.is_empty() && v != "0")
-}
-
-fn dump_request(path: &str, request: &crate::llm::ChatRequest) {
-    use std::io::Write;
-    let messages: Vec<serde_json::Value> = request
-        .messages
-        .iter()
-        .map(|m| serde_json::json!({"role": m.role.as_str(), "content": m.content}))
-        .collect();
-    if let Ok(mut f) = std::fs::OpenOptions::new()
-        .create(true)
-        .append(true)
-        .open(path)
-    {
-        let _ = writeln!(
-            f,
-            "{}",
-            serde_json::json!({"messages": messages, "stop": request.stop})
-        );
-    }
 }
 
 /// Model usage accumulated over the attempts of one turn.
