@@ -703,3 +703,52 @@ fn doctor_warns_when_structured_output_is_refused() {
         "{stdout}"
     );
 }
+
+#[test]
+fn the_warm_up_reaches_the_server_while_the_candidate_thinks() {
+    // No --model: the server's only model is looked up at start, over a
+    // connection the server keeps alive. The warm-up must not depend on it.
+    let fake = FakeLlm::interviewer();
+    let home = llm_home("first_token_timeout_secs = 3\n");
+    let mut child = StdCommand::new(env!("CARGO_BIN_EXE_mockround"))
+        .env_clear()
+        .env("PATH", std::env::var("PATH").unwrap_or_default())
+        .env("MOCKROUND_HOME", home.path())
+        .env("NO_COLOR", "1")
+        .env("TERM", "dumb")
+        .args([
+            "start",
+            "system-design",
+            "--questions",
+            "1",
+            "--follow-ups",
+            "1",
+            "--seed",
+            "5",
+            "--no-score",
+            "--base-url",
+            &fake.base_url(),
+        ])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let t = Instant::now();
+    while fake.warm_ups().is_empty() && t.elapsed() < Duration::from_secs(5) {
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    assert_eq!(
+        fake.warm_ups().len(),
+        1,
+        "the warm-up arrived while no answer was typed"
+    );
+    let mut stdin = child.stdin.take().unwrap();
+    stdin.write_all(THIN.as_bytes()).unwrap();
+    drop(stdin);
+    assert!(child.wait().unwrap().success());
+    let ev = session(home.path());
+    let fu = &interviewer_turns(&ev, "follow_up")[0];
+    assert_eq!(fu["source"], "llm");
+    assert!(fu["latency_ms"].as_u64().unwrap() < 1000, "{fu}");
+}

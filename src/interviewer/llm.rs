@@ -16,7 +16,6 @@
 //! what that difference was on a real 1.5B model (follow-ups are short, so
 //! it is a couple of seconds at ~13 tokens/s).
 
-use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use super::check::{self, Problem, Rules};
@@ -37,7 +36,8 @@ const HINT_WORDS: usize = 70;
 const TEMPERATURES: [f32; 2] = [0.4, 0.7];
 
 pub struct LlmInterviewer {
-    client: Arc<LlmClient>,
+    client: LlmClient,
+    settings: LlmSettings,
     rt: tokio::runtime::Runtime,
     templates: Templates,
     scripted: Scripted,
@@ -59,7 +59,7 @@ impl LlmInterviewer {
         templates: Templates,
         seed: u64,
     ) -> Result<LlmInterviewer, LlmError> {
-        let client = Arc::new(LlmClient::new(settings)?);
+        let client = LlmClient::new(settings)?;
         let rt = crate::llm::runtime()?;
         Ok(LlmInterviewer {
             retries: client.max_retries(),
@@ -72,6 +72,7 @@ impl LlmInterviewer {
             disabled: None,
             cancellable: interrupt::install(),
             client,
+            settings: settings.clone(),
             warming: None,
         })
     }
@@ -89,11 +90,16 @@ impl LlmInterviewer {
         let Ok(request) = prompt::warm_up(&self.templates, ctx) else {
             return;
         };
-        let client = self.client.clone();
+        // Its own client: a connection pool belongs to the runtime that
+        // opened its connections, and the session's runtime sleeps while
+        // the candidate types, so a shared pooled connection would hang.
+        let mut settings = self.settings.clone();
+        settings.model = self.client.model_name();
+        settings.max_retries = 0;
         self.warming = std::thread::Builder::new()
             .name("mockround-warm-up".into())
             .spawn(move || {
-                if let Ok(rt) = crate::llm::runtime() {
+                if let (Ok(client), Ok(rt)) = (LlmClient::new(&settings), crate::llm::runtime()) {
                     let _ = rt.block_on(client.warm(&request));
                 }
             })

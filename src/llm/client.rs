@@ -38,8 +38,10 @@ struct Quirks {
     format_level: AtomicU8,
 }
 
-/// A client for one OpenAI-compatible endpoint. Cheap to share by reference;
-/// safe to use from concurrent tasks.
+/// A client for one OpenAI-compatible endpoint. Safe to share by reference
+/// between concurrent tasks of one tokio runtime; give another runtime (or a
+/// thread with its own) its own client: pooled connections are driven by the
+/// runtime that opened them, and hang while that runtime is not running.
 pub struct LlmClient {
     http: reqwest::Client,
     base_url: String,

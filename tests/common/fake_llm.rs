@@ -361,15 +361,28 @@ impl Drop for FakeLlm {
     }
 }
 
+/// Serve a connection. `GET /models` keeps it alive, as llama.cpp and most
+/// servers do, so clients pool it; chat replies close it.
 fn serve(conn: TcpStream, state: &Mutex<State>, stop: &AtomicBool) -> std::io::Result<()> {
     conn.set_read_timeout(Some(Duration::from_secs(10)))?;
     // small SSE writes must leave at once, as a real server's do (Nagle
     // would hold them for the client's delayed ACK and look like latency)
     conn.set_nodelay(true)?;
     let mut reader = BufReader::new(conn.try_clone()?);
+    while serve_one(&mut reader, &conn, state, stop)? {}
+    Ok(())
+}
+
+/// One request; true when the connection stays open for another.
+fn serve_one(
+    reader: &mut BufReader<TcpStream>,
+    conn: &TcpStream,
+    state: &Mutex<State>,
+    stop: &AtomicBool,
+) -> std::io::Result<bool> {
     let mut line = String::new();
     if reader.read_line(&mut line)? == 0 {
-        return Ok(());
+        return Ok(false);
     }
     let mut parts = line.split_whitespace();
     let method = parts.next().unwrap_or("").to_string();
@@ -407,17 +420,17 @@ fn serve(conn: TcpStream, state: &Mutex<State>, stop: &AtomicBool) -> std::io::R
         s.seen.push(seen);
         s.seen.len() - 1
     };
-    let mut out = conn;
+    let mut out = conn.try_clone()?;
+    let mut keep_alive = false;
     let result = if method == "GET" && path.ends_with("/models") {
+        keep_alive = true;
         let models = state.lock().unwrap().models.clone();
         let data: Vec<Value> = models
             .iter()
             .map(|m| json!({"id": m, "object": "model", "owned_by": "fake"}))
             .collect();
-        respond(
+        respond_keep_alive(
             &mut out,
-            200,
-            &[("Content-Type", "application/json")],
             &json!({"object": "list", "data": data}).to_string(),
         )
     } else if method == "POST" && path.ends_with("/chat/completions") {
@@ -449,7 +462,17 @@ fn serve(conn: TcpStream, state: &Mutex<State>, stop: &AtomicBool) -> std::io::R
         )
     };
     state.lock().unwrap().seen[index].finished = Some(Instant::now());
-    result
+    result.map(|_| keep_alive)
+}
+
+fn respond_keep_alive(out: &mut TcpStream, body: &str) -> std::io::Result<()> {
+    let head = format!(
+        "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n",
+        body.len()
+    );
+    out.write_all(head.as_bytes())?;
+    out.write_all(body.as_bytes())?;
+    out.flush()
 }
 
 fn respond(
