@@ -153,8 +153,9 @@ fn main() {
         BETWEEN_CHUNKS.as_millis()
     );
     println!(
-        "  session             {answers} answers, {interviewer} interviewer turns ({llm_turns} phrased by the model), {} model requests",
-        requests.len()
+        "  session             {answers} answers, {interviewer} interviewer turns ({llm_turns} phrased by the model), {} model requests (+{} cache warm-ups)",
+        requests.len(),
+        fake.warm_ups().len()
     );
     println!("  wall time           {:.2} s", wall.as_secs_f64());
     println!("  server time         {:.2} s", server.as_secs_f64());
