@@ -752,3 +752,29 @@ fn the_warm_up_reaches_the_server_while_the_candidate_thinks() {
     assert_eq!(fu["source"], "llm");
     assert!(fu["latency_ms"].as_u64().unwrap() < 1000, "{fu}");
 }
+
+#[test]
+fn free_mode_shows_the_key_points_and_lets_the_model_choose() {
+    let fake = FakeLlm::interviewer();
+    // a question of the model's own choosing: fine in free mode
+    fake.script([Step::reply(
+        "Who can see which page, and where do you enforce that?",
+    )]);
+    let home = llm_home("interviewer_mode = \"free\"\n");
+    let out = start(home.path(), &fake.base_url(), 1, THIN);
+    assert!(out.status.success(), "{}", stderr_of(&out));
+    let cat = mockround::rounds::Catalog::builtin();
+    let round = cat.get("system-design").unwrap();
+    let qid = mockround::session::Session::new(round, "mid", None, Some(1), None, 5, &[]).order[0]
+        .clone();
+    let q = round.question(&qid).unwrap();
+    let text = fake.chat_requests()[0].prompt_text();
+    assert!(text.contains(&q.key_points[0].point) && text.contains("Never read them out"));
+    let ev = session(home.path());
+    let fu = &interviewer_turns(&ev, "follow_up")[0];
+    assert_eq!(fu["source"], "llm", "{fu}");
+    assert_eq!(
+        fu["text"],
+        "Who can see which page, and where do you enforce that?"
+    );
+}
