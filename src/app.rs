@@ -9,6 +9,7 @@ use anyhow::{Context as _, Result};
 use crate::cli::{Cli, Command, StartArgs};
 use crate::config::{Backend, Config};
 use crate::interview::{Live, NewSession, Outcome};
+use crate::interviewer::llm::LlmInterviewer;
 use crate::interviewer::scripted::Scripted;
 use crate::interviewer::Interviewer;
 use crate::repl::input::{LineSource, Piped, Terminal};
@@ -93,16 +94,32 @@ fn engine(
                 },
             )
         }
-        Backend::Llm(_) => {
-            console.spin = true;
-            (
-                Box::new(Scripted::new(seed)),
-                transcript::Backend {
-                    kind: "offline".into(),
-                    model: None,
-                    base_url: None,
-                },
-            )
+        Backend::Llm(settings) => {
+            let built = crate::templates::Templates::load(Some(&config.paths.config_dir))
+                .map_err(|e| one_line(&e))
+                .and_then(|t| LlmInterviewer::new(settings, t, seed).map_err(|e| e.to_string()));
+            match built {
+                Ok(llm) => {
+                    console.spin = true;
+                    let backend = transcript::Backend {
+                        kind: "openai-compatible".into(),
+                        model: llm.resolve_model(),
+                        base_url: Some(llm.client().url().to_string()),
+                    };
+                    (Box::new(llm), backend)
+                }
+                Err(e) => {
+                    eprintln!("mockround: {e}; using the built-in offline interviewer");
+                    (
+                        Box::new(Scripted::new(seed)),
+                        transcript::Backend {
+                            kind: "offline".into(),
+                            model: None,
+                            base_url: None,
+                        },
+                    )
+                }
+            }
         }
     }
 }

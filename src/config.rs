@@ -85,6 +85,8 @@ pub struct FileConfig {
     pub first_token_timeout_secs: Option<u64>,
     pub idle_timeout_secs: Option<u64>,
     pub max_retries: Option<u32>,
+    /// First retry delay in milliseconds (doubles each retry, with jitter).
+    pub retry_base_ms: Option<u64>,
     /// Concurrent judge requests for `score` with several inputs.
     pub jobs: Option<u32>,
 }
@@ -181,6 +183,8 @@ pub struct LlmSettings {
     pub first_token_timeout: Duration,
     pub idle_timeout: Duration,
     pub max_retries: u32,
+    /// First retry delay; doubles with each retry (jittered, capped).
+    pub retry_base: Duration,
     pub jobs: u32,
 }
 
@@ -314,6 +318,7 @@ pub fn resolve_backend(
         first_token_timeout: secs(file.first_token_timeout_secs, 90),
         idle_timeout: secs(file.idle_timeout_secs, 30),
         max_retries: file.max_retries.unwrap_or(3).min(10),
+        retry_base: Duration::from_millis(file.retry_base_ms.unwrap_or(500).clamp(1, 60_000)),
         jobs: file.jobs.unwrap_or(4).clamp(1, 256),
     }))
 }

@@ -1,7 +1,419 @@
-//! `mockround doctor` (being built).
-use crate::{config::Config, rounds::Catalog};
-use anyhow::Result;
+//! `mockround doctor`: where things are, which backend is in use and why,
+//! and whether the model endpoint really works (answers, has the model,
+//! streams, accepts structured output), with what to fix when it does not.
+//! Exits non-zero when a check fails.
+
+use std::io::Write;
 use std::process::ExitCode;
-pub fn run(_config: &Config, _catalog: &Catalog) -> Result<ExitCode> {
-    anyhow::bail!("doctor is not built yet")
+use std::time::{Duration, Instant};
+
+use anyhow::Result;
+use clap::Parser;
+
+use crate::cli::{Cli, ModelArgs};
+use crate::config::{Backend, Config, InterviewerMode, LlmSettings};
+use crate::llm::{self, ChatRequest, FormatUsed, LlmClient, LlmError, Message, OutputFormat};
+use crate::repl::render::Style;
+use crate::rounds::Catalog;
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Verdict {
+    Ok,
+    Warn,
+    Fail,
+    Skip,
+}
+
+struct Report {
+    style: Style,
+    out: Vec<String>,
+    failed: bool,
+}
+
+impl Report {
+    fn line(&mut self, s: impl Into<String>) {
+        self.out.push(s.into());
+    }
+
+    fn heading(&mut self, s: &str) {
+        let h = self.style.bold(s);
+        self.out.push(String::new());
+        self.out.push(h);
+    }
+
+    fn field(&mut self, name: &str, value: &str) {
+        self.out.push(format!("  {name:<13}{value}"));
+    }
+
+    fn check(&mut self, v: Verdict, what: &str) {
+        let tag = match v {
+            Verdict::Ok => self.style.green("ok  "),
+            Verdict::Warn => self.style.yellow("warn"),
+            Verdict::Fail => self.style.red("FAIL"),
+            Verdict::Skip => self.style.dim("skip"),
+        };
+        if v == Verdict::Fail {
+            self.failed = true;
+        }
+        self.out.push(format!("  {tag}  {what}"));
+    }
+}
+
+pub fn run(config: &Config, catalog: &Catalog) -> Result<ExitCode> {
+    let mut r = Report {
+        style: Style::detect(),
+        out: Vec::new(),
+        failed: false,
+    };
+    // The flags are parsed again here only to say where each setting came
+    // from; `config` already holds the resolved values.
+    let args = Cli::try_parse_from(std::env::args_os())
+        .map(|c| c.model)
+        .unwrap_or_default();
+    r.line(r.style.bold("mockround doctor"));
+    paths(&mut r, config, catalog);
+    match &config.backend {
+        Backend::Offline { notice } => offline(&mut r, &args, notice.is_some()),
+        Backend::Llm(settings) => {
+            backend(&mut r, &args, config, settings);
+            checks(&mut r, settings);
+        }
+    }
+    let mut out = std::io::stdout().lock();
+    for l in &r.out {
+        writeln!(out, "{l}")?;
+    }
+    if r.failed {
+        writeln!(
+            out,
+            "\nSome checks failed; until they pass, `mockround start` uses the offline interviewer for the turns the model cannot answer."
+        )?;
+        return Ok(ExitCode::from(1));
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn paths(r: &mut Report, config: &Config, catalog: &Catalog) {
+    let p = &config.paths;
+    r.heading("Paths");
+    let file = p.config_file();
+    let present = if file.exists() {
+        "present"
+    } else {
+        "not present, defaults apply"
+    };
+    r.field("config dir", &p.config_dir.display().to_string());
+    r.field("config file", &format!("{} ({present})", file.display()));
+    let sessions = crate::transcript::store::session_files(&p.sessions_dir()).len();
+    r.field(
+        "data dir",
+        &format!("{} ({sessions} saved sessions)", p.data_dir.display()),
+    );
+    let prompts: Vec<String> = std::fs::read_dir(p.config_dir.join("prompts"))
+        .map(|d| {
+            d.filter_map(|e| e.ok())
+                .map(|e| e.file_name().to_string_lossy().into_owned())
+                .filter(|n| n.ends_with(".tera"))
+                .collect()
+        })
+        .unwrap_or_default();
+    if !prompts.is_empty() {
+        r.field("prompts", &format!("overridden: {}", prompts.join(", ")));
+    }
+    let custom: Vec<&str> = catalog
+        .rounds
+        .iter()
+        .filter(|x| x.source != "built-in")
+        .map(|x| x.id.as_str())
+        .collect();
+    if !custom.is_empty() {
+        r.field(
+            "rounds",
+            &format!("from the config dir: {}", custom.join(", ")),
+        );
+    }
+}
+
+fn env(k: &str) -> Option<String> {
+    std::env::var(k).ok().filter(|v| !v.trim().is_empty())
+}
+
+fn offline(r: &mut Report, args: &ModelArgs, nothing_configured: bool) {
+    r.heading("Backend");
+    let why = if args.offline {
+        "--offline was given"
+    } else if nothing_configured {
+        "no model endpoint is configured"
+    } else {
+        "chosen by configuration"
+    };
+    r.field(
+        "backend",
+        &format!("offline: built-in interviewer and scorer ({why})"),
+    );
+    r.line("");
+    r.line("  This works with no model and no key. To use an LLM, any OpenAI-compatible endpoint will do:");
+    r.line("    mockround --provider ollama --model qwen2.5 start system-design");
+    r.line("    mockround --base-url http://127.0.0.1:8080/v1 start coding        (llama.cpp's llama-server)");
+    r.line("    OPENAI_API_KEY=sk-... mockround --provider openai --model gpt-4o-mini start behavioral");
+    r.line("  or put base_url and model in config.toml, then run `mockround doctor` again.");
+}
+
+fn backend(r: &mut Report, args: &ModelArgs, config: &Config, s: &LlmSettings) {
+    let file = &config.file;
+    r.heading("Backend");
+    let url_from = if args.base_url.is_some() {
+        "--base-url".to_string()
+    } else if let Some(p) = &args.provider {
+        format!("--provider {p}")
+    } else if env("OPENAI_BASE_URL").is_some() {
+        "OPENAI_BASE_URL".to_string()
+    } else if file.base_url.is_some() {
+        "base_url in config.toml".to_string()
+    } else if let Some(p) = &file.provider {
+        format!("provider = \"{p}\" in config.toml")
+    } else {
+        "configuration".to_string()
+    };
+    r.field(
+        "endpoint",
+        &format!(
+            "{} (OpenAI-compatible, from {url_from})",
+            llm::display_url(&s.base_url)
+        ),
+    );
+    let model = match &s.model {
+        Some(m) => {
+            let from = if args.model.is_some() {
+                "--model"
+            } else if env("MOCKROUND_MODEL").is_some() {
+                "MOCKROUND_MODEL"
+            } else {
+                "model in config.toml"
+            };
+            format!("{m} (from {from})")
+        }
+        None => "not set: the server's only model is used".to_string(),
+    };
+    r.field("model", &model);
+    if let Some(j) = &s.judge_model {
+        r.field("judge model", j);
+    }
+    let key = if env("OPENAI_API_KEY").is_some() {
+        "set (from OPENAI_API_KEY)".to_string()
+    } else if let Some(name) = file.api_key_env.as_deref().filter(|n| env(n).is_some()) {
+        format!("set (from {name}, named by api_key_env)")
+    } else if file.api_key.is_some() {
+        "set (api_key in config.toml; an environment variable is safer)".to_string()
+    } else {
+        "not set (fine for a local server)".to_string()
+    };
+    r.field("api key", &key);
+    let mode = match s.interviewer_mode {
+        InterviewerMode::Guided => "guided (the session picks what to probe; for small models)",
+        InterviewerMode::Free => "free (the model sees the key points and chooses)",
+    };
+    r.field("interviewer", mode);
+    r.field(
+        "limits",
+        &format!(
+            "{} tokens a request; timeouts {} s connect, {} s first token, {} s between chunks; {} retries",
+            s.context_budget,
+            s.connect_timeout.as_secs(),
+            s.first_token_timeout.as_secs(),
+            s.idle_timeout.as_secs(),
+            s.max_retries
+        ),
+    );
+}
+
+fn checks(r: &mut Report, settings: &LlmSettings) {
+    r.heading("Checks");
+    let mut s = settings.clone();
+    // a doctor should answer quickly, not sit through a full backoff
+    s.max_retries = s.max_retries.min(1);
+    let (client, rt) = match (LlmClient::new(&s), llm::runtime()) {
+        (Ok(c), Ok(rt)) => (c, rt),
+        (Err(e), _) | (_, Err(e)) => {
+            r.check(Verdict::Fail, &e.to_string());
+            return;
+        }
+    };
+    let t = Instant::now();
+    let listed = rt.block_on(client.list_models());
+    let reachable = match &listed {
+        Ok(models) => {
+            r.check(
+                Verdict::Ok,
+                &format!(
+                    "the endpoint answers (GET /models: {} model{}, {} ms)",
+                    models.len(),
+                    if models.len() == 1 { "" } else { "s" },
+                    t.elapsed().as_millis()
+                ),
+            );
+            true
+        }
+        Err(e @ (LlmError::Unreachable { .. } | LlmError::Timeout { .. })) => {
+            let msg = e.to_string();
+            // this is the doctor already
+            let msg = msg.trim_end_matches("; `mockround doctor` checks the setup");
+            r.check(Verdict::Fail, msg);
+            false
+        }
+        Err(e) => {
+            r.check(Verdict::Fail, &format!("listing models failed: {e}"));
+            true
+        }
+    };
+    if !reachable {
+        r.check(
+            Verdict::Skip,
+            "model, streaming and structured output: the endpoint is not reachable",
+        );
+        return;
+    }
+    let model = match (&s.model, &listed) {
+        (Some(m), Ok(models)) if models.iter().any(|x| x == m) => {
+            r.check(Verdict::Ok, &format!("model \"{m}\" is served"));
+            Some(m.clone())
+        }
+        (Some(m), Ok(models)) => {
+            let e = LlmError::UnknownModel {
+                model: m.clone(),
+                url: client.url().to_string(),
+                available: models.clone(),
+            };
+            // some servers (llama.cpp) answer for any name; the streaming
+            // check below says whether this one does
+            r.check(Verdict::Warn, &e.to_string());
+            Some(m.clone())
+        }
+        (Some(m), Err(_)) => {
+            r.check(
+                Verdict::Skip,
+                &format!("cannot list models to confirm \"{m}\""),
+            );
+            Some(m.clone())
+        }
+        (None, _) => match rt.block_on(client.model()) {
+            Ok(m) => {
+                r.check(
+                    Verdict::Ok,
+                    &format!("no model configured; the server's only model \"{m}\" is used"),
+                );
+                Some(m)
+            }
+            Err(e) => {
+                r.check(Verdict::Fail, &e.to_string());
+                None
+            }
+        },
+    };
+    let Some(model) = model else {
+        r.check(
+            Verdict::Skip,
+            "streaming and structured output: no model to ask",
+        );
+        return;
+    };
+    let mut req = ChatRequest::new(vec![Message::user("Reply with the single word: ready")]);
+    req.model = Some(model.clone());
+    req.max_tokens = Some(8);
+    req.temperature = Some(0.0);
+    let mut chunks = 0usize;
+    let streamed = rt.block_on(client.stream_chat(
+        &req,
+        &mut |e| {
+            if let llm::StreamEvent::Token(_) = e {
+                chunks += 1;
+            }
+        },
+        std::future::pending(),
+    ));
+    match streamed {
+        Ok(c) if !c.text.trim().is_empty() => r.check(
+            Verdict::Ok,
+            &format!(
+                "streaming works ({chunks} chunk{}, first token after {} ms, \"{}\")",
+                if chunks == 1 { "" } else { "s" },
+                c.ttft.unwrap_or_default().as_millis(),
+                crate::text::ellipsize(&crate::text::squash_ws(&c.text), 40)
+            ),
+        ),
+        Ok(_) => r.check(
+            Verdict::Warn,
+            "streaming answered, but the reply was empty; try another model",
+        ),
+        Err(e) => {
+            r.check(Verdict::Fail, &format!("streaming failed: {e}"));
+            return;
+        }
+    }
+    structured(r, &rt, &client, &model);
+}
+
+fn structured(r: &mut Report, rt: &tokio::runtime::Runtime, client: &LlmClient, model: &str) {
+    let schema = serde_json::json!({
+        "type": "object",
+        "properties": {"ok": {"type": "boolean"}},
+        "required": ["ok"],
+        "additionalProperties": false
+    });
+    let mut req = ChatRequest::new(vec![Message::user(
+        "Is water wet? Answer as JSON with one boolean field \"ok\".",
+    )]);
+    req.model = Some(model.to_string());
+    req.max_tokens = Some(20);
+    req.temperature = Some(0.0);
+    req.format = OutputFormat::Json {
+        name: "doctor_check".into(),
+        schema,
+    };
+    let done = rt.block_on(async {
+        tokio::time::timeout(Duration::from_secs(300), client.complete(&req)).await
+    });
+    let c = match done {
+        Ok(Ok(c)) => c,
+        Ok(Err(e)) => {
+            r.check(Verdict::Fail, &format!("structured output failed: {e}"));
+            return;
+        }
+        Err(_) => {
+            r.check(
+                Verdict::Fail,
+                "structured output did not finish within 300 s",
+            );
+            return;
+        }
+    };
+    let valid = serde_json::from_str::<serde_json::Value>(c.text.trim())
+        .ok()
+        .is_some_and(|v| v.get("ok").is_some_and(|b| b.is_boolean()));
+    match (c.format, valid) {
+        (FormatUsed::JsonSchema, true) => r.check(
+            Verdict::Ok,
+            "structured output: response_format json_schema is accepted",
+        ),
+        (FormatUsed::JsonSchema, false) => r.check(
+            Verdict::Warn,
+            "json_schema was accepted but the reply did not match the schema; the judge checks and falls back",
+        ),
+        (used, ok) => {
+            let how = if used == FormatUsed::JsonObject {
+                "json_object"
+            } else {
+                "plain text with the schema in the prompt"
+            };
+            let tail = if ok {
+                "and its JSON parsed"
+            } else {
+                "but its JSON did not parse"
+            };
+            r.check(
+                Verdict::Warn,
+                &format!("the server refused json_schema; the judge uses {how} instead, {tail}"),
+            );
+        }
+    }
 }

@@ -12,6 +12,7 @@ pub mod diagnose;
 pub mod doctor;
 pub mod interview;
 pub mod interviewer;
+pub mod llm;
 pub mod plan;
 pub mod progress;
 pub mod repl;

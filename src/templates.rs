@@ -16,6 +16,46 @@ pub const BUILTIN: &[(&str, &str)] = &[
         "report.html.tera",
         include_str!("../prompts/report.html.tera"),
     ),
+    (
+        "interviewer-base.tera",
+        include_str!("../prompts/interviewer-base.tera"),
+    ),
+    (
+        "interviewer-rules.tera",
+        include_str!("../prompts/interviewer-rules.tera"),
+    ),
+    (
+        "interviewer-default.tera",
+        include_str!("../prompts/interviewer-default.tera"),
+    ),
+    (
+        "interviewer-ml-fundamentals.tera",
+        include_str!("../prompts/interviewer-ml-fundamentals.tera"),
+    ),
+    (
+        "interviewer-system-design.tera",
+        include_str!("../prompts/interviewer-system-design.tera"),
+    ),
+    (
+        "interviewer-coding.tera",
+        include_str!("../prompts/interviewer-coding.tera"),
+    ),
+    (
+        "interviewer-behavioral.tera",
+        include_str!("../prompts/interviewer-behavioral.tera"),
+    ),
+    (
+        "interviewer-turn.tera",
+        include_str!("../prompts/interviewer-turn.tera"),
+    ),
+    (
+        "interviewer-answer.tera",
+        include_str!("../prompts/interviewer-answer.tera"),
+    ),
+    (
+        "interviewer-task.tera",
+        include_str!("../prompts/interviewer-task.tera"),
+    ),
 ];
 
 /// A loaded set of templates.

@@ -6,6 +6,9 @@
 //! the same decisions with a model and falls back to `scripted` when the
 //! model fails or says something an interviewer must not.
 
+pub mod check;
+pub mod llm;
+pub mod prompt;
 pub mod scripted;
 
 use std::collections::BTreeSet;

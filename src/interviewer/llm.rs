@@ -1,0 +1,441 @@
+//! The LLM interviewer: the session decides what to ask, the model phrases
+//! it, code checks the phrasing, and the offline engine stands in whenever
+//! the model fails or says something an interviewer must not.
+//!
+//! Questions from the bank and the wrap-up are never sent to the model: the
+//! question text is asked verbatim, and neither needs a model's latency.
+//! Follow-ups, nudges, redirects and hints are phrased by the model.
+//!
+//! Streaming choice: a reply is buffered until it passes the checks and is
+//! then printed at once, with the spinner running meanwhile. Streaming
+//! tokens straight to the terminal would show the candidate a reply that is
+//! then rejected, and the failures that matter here (reciting the hidden
+//! key points, talking about "the candidate") are visible in the first
+//! words. The cost is the generation time after the first token: the
+//! transcript keeps both `ttft_ms` and `latency_ms`, and the README reports
+//! what that difference was on a real 1.5B model (follow-ups are short, so
+//! it is a couple of seconds at ~13 tokens/s).
+
+use std::time::{Duration, Instant};
+
+use super::check::{self, Problem, Rules};
+use super::prompt::{self, Task};
+use super::scripted::Scripted;
+use super::{Context, Interviewer, Reply, Sink, Source};
+use crate::config::{InterviewerMode, LlmSettings};
+use crate::llm::{interrupt, LlmClient, LlmError};
+use crate::rounds::KeyPoint;
+use crate::session::{FollowUp, WrapReason};
+use crate::templates::Templates;
+use crate::transcript::{Role, Usage};
+
+const FOLLOW_UP_WORDS: usize = 60;
+const HINT_WORDS: usize = 70;
+/// Sampling temperature of the first try and of the regeneration (a little
+/// hotter, so it does not make the same mistake).
+const TEMPERATURES: [f32; 2] = [0.4, 0.7];
+
+pub struct LlmInterviewer {
+    client: LlmClient,
+    settings: LlmSettings,
+    rt: tokio::runtime::Runtime,
+    templates: Templates,
+    scripted: Scripted,
+    mode: InterviewerMode,
+    budget: u32,
+    retries: u32,
+    /// A configuration error (wrong key, unknown model) ends model use for
+    /// the session: it will not fix itself between turns.
+    disabled: Option<String>,
+    cancellable: bool,
+    /// Prefill a local server's cache while the candidate answers.
+    warm: bool,
+    warming: Option<std::thread::JoinHandle<()>>,
+}
+
+impl LlmInterviewer {
+    pub fn new(
+        settings: &LlmSettings,
+        templates: Templates,
+        seed: u64,
+    ) -> Result<LlmInterviewer, LlmError> {
+        let client = LlmClient::new(settings)?;
+        let rt = crate::llm::runtime()?;
+        Ok(LlmInterviewer {
+            retries: client.max_retries(),
+            warm: client.is_local(),
+            rt,
+            templates,
+            scripted: Scripted::new(seed),
+            mode: settings.interviewer_mode,
+            budget: settings.context_budget,
+            disabled: None,
+            cancellable: interrupt::install(),
+            client,
+            settings: settings.clone(),
+            warming: None,
+        })
+    }
+
+    /// Send the question's prompt prefix to a local server in the
+    /// background, so it is cached before the first follow-up. Measured on
+    /// llama.cpp with a 1.5B model on 2 cores: the persona, examples and
+    /// question are ~1,400 tokens, about 18 s of prefill that the first
+    /// follow-up no longer waits for. Failures are ignored: it is only a
+    /// head start.
+    fn warm_up(&mut self, ctx: &Context) {
+        if !self.warm || self.disabled.is_some() {
+            return;
+        }
+        let Ok(request) = prompt::warm_up(&self.templates, ctx) else {
+            return;
+        };
+        // Its own client: a connection pool belongs to the runtime that
+        // opened its connections, and the session's runtime sleeps while
+        // the candidate types, so a shared pooled connection would hang.
+        let mut settings = self.settings.clone();
+        settings.model = self.client.model_name();
+        settings.max_retries = 0;
+        self.warming = std::thread::Builder::new()
+            .name("mockround-warm-up".into())
+            .spawn(move || {
+                if let (Ok(client), Ok(rt)) = (LlmClient::new(&settings), crate::llm::runtime()) {
+                    let _ = rt.block_on(client.warm(&request));
+                }
+            })
+            .ok();
+    }
+
+    pub fn client(&self) -> &LlmClient {
+        &self.client
+    }
+
+    /// Ask the server for its model when none is configured, so the
+    /// transcript header can name it. Failures are left for the first turn
+    /// to report.
+    pub fn resolve_model(&self) -> Option<String> {
+        if let Some(m) = self.client.model_name() {
+            return Some(m);
+        }
+        self.rt
+            .block_on(async {
+                tokio::time::timeout(Duration::from_secs(5), self.client.model()).await
+            })
+            .ok()
+            .and_then(Result::ok)
+    }
+
+    /// The checks a reply to this task must pass.
+    fn rules<'a>(
+        ctx: &'a Context,
+        task: &'a Task,
+        hinted: Option<&'a KeyPoint>,
+        mode: InterviewerMode,
+    ) -> Rules<'a> {
+        let q = ctx.question;
+        let mut allowed: Vec<&str> = vec![q.text.as_str(), task.ask.as_str()];
+        let mut candidate: Vec<&str> = Vec::new();
+        for (role, text) in ctx.exchange {
+            match role {
+                Role::Interviewer => allowed.push(text),
+                Role::Candidate => candidate.push(text),
+            }
+        }
+        if let Some(quote) = &task.quote {
+            candidate.push(quote);
+        }
+        Rules {
+            hidden: q
+                .key_points
+                .iter()
+                .filter(|k| hinted.is_none_or(|h| h.id != k.id))
+                .map(|k| k.point.as_str())
+                .collect(),
+            allowed,
+            candidate,
+            // in free mode the model picks what to ask
+            target: (mode == InterviewerMode::Guided || task.kind == "hint")
+                .then_some(task.ask.as_str()),
+            needs_question: task.kind != "hint",
+            max_words: if task.kind == "hint" {
+                HINT_WORDS
+            } else {
+                FOLLOW_UP_WORDS
+            },
+        }
+    }
+
+    /// Phrase `task` with the model, or fall back to `fallback`.
+    fn speak(
+        &mut self,
+        ctx: &Context,
+        task: &Task,
+        hinted: Option<&KeyPoint>,
+        fallback: String,
+        sink: &mut dyn Sink,
+    ) -> Reply {
+        let started = Instant::now();
+        sink.begin();
+        // Armed from here: Ctrl-C while waiting for the warm-up cancels the
+        // reply too (the permit is kept for the stream below).
+        let armed = self.cancellable.then(interrupt::arm);
+        // A warm-up still running (the answer came quickly) is prefilling
+        // this very prefix: racing it would make the server do the work
+        // twice, in parallel, at half speed each. It ends at its first token.
+        if let Some(h) = self.warming.take() {
+            let _ = h.join();
+        }
+        if let Some(why) = &self.disabled {
+            let note = format!("model not used: {why}");
+            return finish(
+                sink,
+                fallback,
+                Source::Fallback,
+                Some(note),
+                started,
+                Spent::default(),
+                false,
+            );
+        }
+        let rules = LlmInterviewer::rules(ctx, task, hinted, self.mode);
+        let mut spent = Spent::default();
+        let mut rejected: Vec<Problem> = Vec::new();
+        for temperature in TEMPERATURES {
+            let reason = rejected.last().map(|p| p.reason());
+            let built =
+                match prompt::build(&self.templates, ctx, task, self.mode, self.budget, reason) {
+                    Ok(b) => b,
+                    Err(msg) => {
+                        sink.notice(&format!("{msg}; the offline interviewer asks this one"));
+                        return finish(
+                            sink,
+                            fallback,
+                            Source::Fallback,
+                            Some(msg),
+                            started,
+                            spent,
+                            false,
+                        );
+                    }
+                };
+            let mut request = built.request;
+            request.temperature = Some(temperature);
+            let client = &self.client;
+            let result = self.rt.block_on(async {
+                let cancel = async {
+                    match &armed {
+                        Some(a) => a.cancelled().await,
+                        None => std::future::pending().await,
+                    }
+                };
+                client.stream_chat(&request, &mut |_| {}, cancel).await
+            });
+            let completion = match result {
+                Ok(c) => c,
+                Err(e) => return self.unavailable(e, sink, fallback, started, spent),
+            };
+            self.recovered();
+            spent.add(&completion);
+            let text = check::clean(&completion.text);
+            if completion.cancelled {
+                return cancelled(sink, text, fallback, &rules, started, spent);
+            }
+            if debug() {
+                eprintln!(
+                    "[mockround debug] draft ({} ms, {} tokens): {:?} -> {:?}",
+                    completion.latency.as_millis(),
+                    completion
+                        .usage
+                        .as_ref()
+                        .map(|u| u.completion_tokens)
+                        .unwrap_or(0),
+                    completion.text,
+                    check::problems(&text, &rules)
+                );
+            }
+            match check::check(&text, &rules) {
+                Ok(()) => return finish(sink, text, Source::Llm, None, started, spent, false),
+                Err(problem) => {
+                    if let Some(fixed) = check::repair(&text, &rules) {
+                        let note = format!("trimmed: the reply {}", problem.reason());
+                        return finish(sink, fixed, Source::Llm, Some(note), started, spent, false);
+                    }
+                    rejected.push(problem);
+                }
+            }
+        }
+        let reasons: Vec<&str> = rejected.iter().map(|p| p.reason()).collect();
+        let note = format!(
+            "model reply rejected twice (it {}); offline phrasing used",
+            reasons.join("; then it ")
+        );
+        finish(
+            sink,
+            fallback,
+            Source::Fallback,
+            Some(note),
+            started,
+            spent,
+            false,
+        )
+    }
+
+    /// The model could not answer: say so in one line, carry on offline.
+    fn unavailable(
+        &mut self,
+        e: LlmError,
+        sink: &mut dyn Sink,
+        fallback: String,
+        started: Instant,
+        spent: Spent,
+    ) -> Reply {
+        let msg = e.to_string();
+        if e.is_unavailable() {
+            sink.notice(&format!("{msg}; the offline interviewer asks this one"));
+            // Until it answers again, do not make every turn wait through
+            // a full backoff.
+            self.client.set_max_retries(0);
+        } else {
+            sink.notice(&format!(
+                "{msg}; the offline interviewer takes over for this session"
+            ));
+            self.disabled = Some(msg.clone());
+        }
+        finish(
+            sink,
+            fallback,
+            Source::Fallback,
+            Some(msg),
+            started,
+            spent,
+            false,
+        )
+    }
+
+    fn recovered(&self) {
+        if self.client.max_retries() != self.retries {
+            self.client.set_max_retries(self.retries);
+        }
+    }
+}
+
+/// `MOCKROUND_DEBUG=1` shows every model draft and what the checks found
+/// on stderr: how to see why a model's replies are being replaced.
+fn debug() -> bool {
+    std::env::var_os("MOCKROUND_DEBUG").is_some_and(|v| !v.is_empty() && v != "0")
+}
+
+/// Model usage accumulated over the attempts of one turn.
+#[derive(Default)]
+struct Spent {
+    model: Option<String>,
+    ttft: Option<Duration>,
+    usage: Option<Usage>,
+}
+
+impl Spent {
+    fn add(&mut self, c: &crate::llm::Completion) {
+        if self.model.is_none() && !c.model.is_empty() {
+            self.model = Some(c.model.clone());
+        }
+        if self.ttft.is_none() {
+            self.ttft = c.ttft;
+        }
+        if let Some(u) = &c.usage {
+            let total = self.usage.get_or_insert_with(Usage::default);
+            total.prompt_tokens += u.prompt_tokens;
+            total.completion_tokens += u.completion_tokens;
+            if let Some(cached) = u.cached_tokens {
+                *total.cached_tokens.get_or_insert(0) += cached;
+            }
+        }
+    }
+}
+
+/// Print a reply (`begin` was called when the turn started) and describe it.
+fn finish(
+    sink: &mut dyn Sink,
+    text: String,
+    source: Source,
+    note: Option<String>,
+    started: Instant,
+    spent: Spent,
+    cancelled: bool,
+) -> Reply {
+    sink.token(&text);
+    sink.end();
+    Reply {
+        text,
+        source,
+        model: spent.model,
+        ttft_ms: spent.ttft.map(|d| d.as_millis() as u64),
+        latency_ms: Some(started.elapsed().as_millis() as u64),
+        usage: spent.usage,
+        cancelled,
+        note,
+    }
+}
+
+/// Ctrl-C during a reply: keep what arrived if it is safe to show (it may be
+/// unfinished, but it must not leak or talk about the candidate), else the
+/// offline phrasing. Either way the turn is marked cancelled.
+fn cancelled(
+    sink: &mut dyn Sink,
+    partial: String,
+    fallback: String,
+    rules: &Rules,
+    started: Instant,
+    spent: Spent,
+) -> Reply {
+    sink.notice("reply cancelled (Ctrl-C)");
+    let harmless = |p: &Problem| {
+        matches!(
+            p,
+            Problem::AsksNothing | Problem::AnswersItself | Problem::TooLong | Problem::OffTarget
+        )
+    };
+    let safe = !partial.is_empty() && check::problems(&partial, rules).iter().all(harmless);
+    if safe {
+        let note = "cancelled with Ctrl-C; partial reply kept".to_string();
+        return finish(sink, partial, Source::Llm, Some(note), started, spent, true);
+    }
+    let note = "cancelled with Ctrl-C before a usable reply; offline phrasing used".to_string();
+    finish(
+        sink,
+        fallback,
+        Source::Fallback,
+        Some(note),
+        started,
+        spent,
+        true,
+    )
+}
+
+impl Interviewer for LlmInterviewer {
+    fn describe(&self) -> String {
+        self.client.model_name().unwrap_or_else(|| "llm".into())
+    }
+
+    fn question(&mut self, ctx: &Context, sink: &mut dyn Sink) -> Reply {
+        // verbatim from the bank: no model call, no latency
+        let reply = self.scripted.question(ctx, sink);
+        self.warm_up(ctx);
+        reply
+    }
+
+    fn follow_up(&mut self, ctx: &Context, f: &FollowUp, sink: &mut dyn Sink) -> Reply {
+        let fallback = self.scripted.phrase_follow_up(ctx, f);
+        let task = Task::follow_up(ctx, f);
+        self.speak(ctx, &task, None, fallback, sink)
+    }
+
+    fn hint(&mut self, ctx: &Context, kp: &KeyPoint, sink: &mut dyn Sink) -> Reply {
+        let fallback = self.scripted.phrase_hint(kp);
+        let task = Task::hint(kp);
+        self.speak(ctx, &task, Some(kp), fallback, sink)
+    }
+
+    fn wrap_up(&mut self, reason: WrapReason, sink: &mut dyn Sink) -> Reply {
+        self.scripted.wrap_up(reason, sink)
+    }
+}
