@@ -19,6 +19,7 @@ use std::future::Future;
 
 use serde_json::{json, Value};
 
+use crate::config::{JudgeMode, LlmSettings};
 use crate::rounds::{Dimension, Round};
 use crate::scoring::evidence::CandidateText;
 use crate::scoring::{finish, heuristic, manipulation, DimensionScore, ScoreReport};
@@ -467,7 +468,7 @@ pub async fn judge<M: JudgeModel>(
             let req = round_request(round, &transcript, temperature);
             match ask_parsed(model, req, |r| parse_round(round, r)).await {
                 Ok(found) => findings = found,
-                Err(e) => failures.push(e),
+                Err(AskError::Unusable(e) | AskError::Unavailable(e)) => failures.push(e),
             }
         }
         Mode::PerDimension => {
@@ -475,7 +476,13 @@ pub async fn judge<M: JudgeModel>(
                 let req = dimension_request(round, d, &transcript, temperature);
                 match ask_parsed(model, req, parse_dimension).await {
                     Ok(f) => findings[i] = Some(f),
-                    Err(e) => failures.push(format!("{}: {e}", d.id)),
+                    Err(AskError::Unusable(e)) => failures.push(format!("{}: {e}", d.id)),
+                    Err(AskError::Unavailable(e)) => {
+                        // after the client's own retries: do not wait again
+                        // for every remaining dimension
+                        failures.push(e);
+                        break;
+                    }
                 }
             }
         }
@@ -541,13 +548,23 @@ pub async fn judge<M: JudgeModel>(
     )
 }
 
+enum AskError {
+    /// The model answered, twice, with nothing usable.
+    Unusable(String),
+    /// The model could not be reached (after the client's retries).
+    Unavailable(String),
+}
+
 /// Ask, parse, and on an unusable reply ask once more with the parse error.
 async fn ask_parsed<M: JudgeModel, T>(
     model: &M,
     req: JudgeRequest,
     parse: impl Fn(&str) -> Result<T, ParseError>,
-) -> Result<T, String> {
-    let first = model.ask(req.clone()).await?;
+) -> Result<T, AskError> {
+    let first = model
+        .ask(req.clone())
+        .await
+        .map_err(AskError::Unavailable)?;
     match parse(&first) {
         Ok(v) => Ok(v),
         Err(ParseError(why)) => {
@@ -556,8 +573,8 @@ async fn ask_parsed<M: JudgeModel, T>(
                 "{}\n\nYour previous reply could not be used: {why}. Reply again with only the JSON object.",
                 retry.user
             );
-            let second = model.ask(retry).await?;
-            parse(&second).map_err(|ParseError(why)| why)
+            let second = model.ask(retry).await.map_err(AskError::Unavailable)?;
+            parse(&second).map_err(|ParseError(why)| AskError::Unusable(why))
         }
     }
 }
@@ -593,14 +610,104 @@ pub fn combine_samples(round: &Round, runs: Vec<ScoreReport>) -> ScoreReport {
     finish(round, base)
 }
 
-/// Score with the configured model (wired to the LLM client).
-pub fn score(
-    _settings: &crate::config::LlmSettings,
+/// The judge's model: the LLM client, with the judge model if one is set.
+pub struct ClientModel {
+    pub client: crate::llm::LlmClient,
+    pub model: Option<String>,
+    pub label: String,
+}
+
+impl ClientModel {
+    pub fn new(settings: &LlmSettings) -> Result<ClientModel, String> {
+        let client = crate::llm::LlmClient::new(settings).map_err(|e| e.to_string())?;
+        let model = settings
+            .judge_model
+            .clone()
+            .or_else(|| settings.model.clone());
+        let label = model.clone().unwrap_or_else(|| "server-default".into());
+        Ok(ClientModel {
+            client,
+            model,
+            label,
+        })
+    }
+}
+
+impl JudgeModel for ClientModel {
+    fn name(&self) -> String {
+        self.label.clone()
+    }
+
+    async fn ask(&self, request: JudgeRequest) -> Result<String, String> {
+        use crate::llm::{ChatRequest, Message, OutputFormat};
+        let req = ChatRequest {
+            messages: vec![Message::system(request.system), Message::user(request.user)],
+            model: self.model.clone(),
+            temperature: Some(request.temperature),
+            max_tokens: Some(1200),
+            format: OutputFormat::Json {
+                name: "evidence".into(),
+                schema: request.schema,
+            },
+            ..Default::default()
+        };
+        self.client
+            .complete(&req)
+            .await
+            .map(|c| c.text)
+            .map_err(|e| e.to_string())
+    }
+}
+
+/// Judge once, or `samples` times (later runs at a higher temperature, so
+/// the spread means something) and combine into the median.
+pub async fn judge_samples<M: JudgeModel>(
+    model: &M,
     round: &Round,
     t: &Transcript,
-    _samples: u32,
+    mode: Mode,
+    samples: u32,
 ) -> ScoreReport {
-    heuristic::score(round, t)
+    let mut runs = Vec::new();
+    for i in 0..samples.max(1) {
+        let temperature = if i == 0 { 0.0 } else { 0.7 };
+        let report = judge(model, round, t, mode, temperature).await;
+        // the model is not answering: more samples would only repeat that
+        let gave_up = report.scorer.starts_with("offline (fallback");
+        runs.push(report);
+        if gave_up {
+            break;
+        }
+    }
+    if runs.len() == 1 {
+        return runs.pop().unwrap_or_else(|| heuristic::score(round, t));
+    }
+    combine_samples(round, runs)
+}
+
+pub fn mode_of(settings: &LlmSettings) -> Mode {
+    match settings.judge_mode {
+        JudgeMode::PerDimension => Mode::PerDimension,
+        JudgeMode::Single => Mode::Single,
+    }
+}
+
+/// Score one transcript with the configured model, from synchronous code.
+pub fn score(settings: &LlmSettings, round: &Round, t: &Transcript, samples: u32) -> ScoreReport {
+    let fallback = |why: String| {
+        let mut r = heuristic::score(round, t);
+        r.scorer = format!("offline (fallback: {})", text::ellipsize(&why, 120));
+        r.flags.push("fallback".into());
+        r
+    };
+    let model = match ClientModel::new(settings) {
+        Ok(m) => m,
+        Err(e) => return fallback(e),
+    };
+    match crate::llm::runtime() {
+        Ok(rt) => rt.block_on(judge_samples(&model, round, t, mode_of(settings), samples)),
+        Err(e) => fallback(e.to_string()),
+    }
 }
 
 #[cfg(test)]
