@@ -161,22 +161,19 @@ fn dimension_block(d: &Dimension) -> String {
 }
 
 /// The request for one dimension (the per-dimension mode, for small models).
-pub fn dimension_request(
-    round: &Round,
-    d: &Dimension,
-    transcript: &str,
-    temperature: f32,
-) -> JudgeRequest {
+/// The transcript comes before the dimension, so the four requests of one
+/// transcript share their prefix and a local server reads it only once.
+pub fn dimension_request(round: &Round, d: &Dimension, transcript: &str, temperature: f32) -> JudgeRequest {
     let user = format!(
-        "Round: {} ({})\n{}\n\n<transcript>\n{}</transcript>\n\nTask: copy up to 3 sentences spoken by the \
+        "Round: {} ({})\n\n<transcript>\n{}</transcript>\n\n{}\n\nTask: copy up to 3 sentences spoken by the \
 Candidate that show the STRONG behaviour of this dimension, and up to 3 that show the WEAK behaviour. Copy each \
 sentence exactly as written. Give one short reason for each. If no sentence shows a behaviour, give an empty \
 list for it; do not quote the Interviewer. Then give a score from 1 (weak) to 4 (strong) for this dimension.\n\
 Reply as JSON: {{\"strong\": [{{\"quote\": \"...\", \"why\": \"...\"}}], \"weak\": [...], \"score\": 1}}",
         round.name,
         round.id,
-        dimension_block(d),
-        transcript
+        transcript,
+        dimension_block(d)
     );
     JudgeRequest {
         system: SYSTEM.into(),
