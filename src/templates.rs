@@ -11,6 +11,18 @@ use anyhow::{Context as _, Result};
 
 /// Every built-in template: (name, source). Names are paths under prompts/.
 pub const BUILTIN: &[(&str, &str)] = &[
+    (
+        "judge-system.tera",
+        include_str!("../prompts/judge-system.tera"),
+    ),
+    (
+        "judge-dimension.tera",
+        include_str!("../prompts/judge-dimension.tera"),
+    ),
+    (
+        "judge-round.tera",
+        include_str!("../prompts/judge-round.tera"),
+    ),
     ("report.md.tera", include_str!("../prompts/report.md.tera")),
     (
         "report.html.tera",

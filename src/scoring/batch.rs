@@ -32,6 +32,7 @@ pub fn score_all(
     if inputs.len() == 1 {
         return vec![judge::score(
             settings,
+            &config.paths.config_dir,
             rounds[0],
             &inputs[0].loaded.transcript,
             samples,
@@ -49,6 +50,10 @@ pub fn score_all(
             })
             .collect()
     };
+    let prompts = match judge::JudgePrompts::load(Some(&config.paths.config_dir)) {
+        Ok(p) => p,
+        Err(e) => return fallback_all(format!("{e:#}")),
+    };
     let model = match ClientModel::new(settings) {
         Ok(m) => m,
         Err(e) => return fallback_all(e),
@@ -61,13 +66,20 @@ pub fn score_all(
     let mode = judge::mode_of(settings);
     let bar = progress_bar(inputs.len());
     let model = &model;
+    let prompts = &prompts;
     let bar_ref = &bar;
     let mut results: Vec<(usize, ScoreReport)> = rt.block_on(
         stream::iter(inputs.iter().zip(rounds).enumerate())
             .map(|(k, (input, round))| async move {
-                let report =
-                    judge::judge_samples(model, round, &input.loaded.transcript, mode, samples)
-                        .await;
+                let report = judge::judge_samples(
+                    model,
+                    prompts,
+                    round,
+                    &input.loaded.transcript,
+                    mode,
+                    samples,
+                )
+                .await;
                 if let Some(b) = bar_ref {
                     b.inc(1);
                 }

@@ -60,7 +60,9 @@ pub fn score_transcript(
 ) -> ScoreReport {
     match &config.backend {
         Backend::Offline { .. } => heuristic::score(round, t),
-        Backend::Llm(settings) => crate::scoring::judge::score(settings, round, t, samples),
+        Backend::Llm(settings) => {
+            crate::scoring::judge::score(settings, &config.paths.config_dir, round, t, samples)
+        }
     }
 }
 
