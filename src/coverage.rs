@@ -186,7 +186,9 @@ fn quotable_clauses(sentences: &[(&str, Tokens)]) -> Vec<String> {
         if s.starts_with("```") {
             continue;
         }
-        for clause in s.split([',', ';', ':', '(', ')', '"', '\u{201C}', '\u{201D}']) {
+        // Split at clause punctuation followed by a space, so "12,000" and
+        // "3:1" stay whole.
+        for clause in split_clauses(s) {
             let clause = clause.trim().trim_end_matches(['.', '!', '?']).trim();
             let words = text::words(clause);
             let n = words.len();
@@ -218,6 +220,25 @@ fn quotable_clauses(sentences: &[(&str, Tokens)]) -> Vec<String> {
     scored.sort_by_key(|s| std::cmp::Reverse(s.0));
     scored.dedup_by(|a, b| a.1 == b.1);
     scored.into_iter().take(8).map(|(_, c)| c).collect()
+}
+
+fn split_clauses(s: &str) -> Vec<&str> {
+    let mut out = Vec::new();
+    let mut start = 0;
+    let bytes = s.as_bytes();
+    for (i, ch) in s.char_indices() {
+        let boundary = match ch {
+            ',' | ';' | ':' => bytes.get(i + 1).is_none_or(|b| b.is_ascii_whitespace()),
+            '(' | ')' | '"' | '\u{201C}' | '\u{201D}' => true,
+            _ => false,
+        };
+        if boundary {
+            out.push(&s[start..i]);
+            start = i + ch.len_utf8();
+        }
+    }
+    out.push(&s[start..]);
+    out
 }
 
 /// The clause to quote back before `follow_up`: the one that shares the
