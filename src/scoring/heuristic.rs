@@ -164,6 +164,9 @@ const W_CUE: u32 = 8; // the round's strong column named as a mechanism
 const W_REASON: u32 = 6; // because / so
 const W_CONCRETE: u32 = 6; // numbers, edge cases, complexity, code
 const STRONG_AT: u32 = 16;
+/// Fewer substantive sentences than this in a whole interview is too little
+/// to show any dimension's strong column.
+const THIN: usize = 4;
 /// A typical spoken sentence: longer ones count as several for shares, so
 /// that padding a sentence with clauses does not hide it.
 const WORDS_PER_SENTENCE: f64 = 17.0;
@@ -269,6 +272,14 @@ pub fn score(round: &Round, t: &Transcript) -> ScoreReport {
                 &prompt_focus,
                 &overall,
             );
+            if d.score.is_some_and(|s| s > 2) && overall.n < THIN {
+                d.score = Some(2);
+                d.capped = true;
+                d.rationale = format!(
+                    "capped at 2: only {} substantive sentence(s) in the whole interview, too little to show the strong column; {}",
+                    overall.n, d.rationale
+                );
+            }
             if d.score.is_some_and(|s| s > 2) && (steering || parroting) {
                 d.score = Some(2);
                 d.capped = true;
