@@ -537,6 +537,31 @@ pub async fn judge<M: JudgeModel>(
         })
         .collect();
 
+    // Manipulation caps the score whatever the model thought: the offline
+    // screen saw it, and the model may have been taken in.
+    let manipulated = offline.flags.iter().any(|f| {
+        [
+            manipulation::INJECTION,
+            manipulation::FAKE_SCORE,
+            manipulation::FAKE_TURN,
+            manipulation::PARROT,
+        ]
+        .contains(&f.as_str())
+    });
+    let mut dimensions = dimensions;
+    if manipulated {
+        for d in dimensions
+            .iter_mut()
+            .filter(|d| d.score.is_some_and(|s| s > 2))
+        {
+            d.score = Some(2);
+            d.capped = true;
+            d.rationale = format!(
+                "capped at 2: the answers try to steer the scorer or recite the rubric; {}",
+                d.rationale
+            );
+        }
+    }
     let all_failed = fell_back == round.dimensions.len();
     let scorer = if all_failed {
         let why = failures
@@ -914,6 +939,32 @@ If retrieval finds nothing above the threshold, it says it couldn't find it rath
         assert!(report.scorer.contains("fallback on 3"), "{}", report.scorer);
         let f = repair_finding(&json!({"score": 9}));
         assert_eq!(f.score, None);
+    }
+
+    #[test]
+    fn a_model_taken_in_by_rubric_parroting_cannot_lift_the_score() {
+        let cat = Catalog::builtin();
+        let path = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/tests/data/samples/adv-dev-rubric-parrot.txt"
+        );
+        let t = import::parse("p.txt", &std::fs::read_to_string(path).unwrap(), None).unwrap();
+        let round = cat.get(&t.header.round).unwrap();
+        let reply = r#"{"strong": [{"quote": "I'd pick NDCG, because it's a ranking metric and this is a ranking problem", "why": "tradeoff"}, {"quote": "The caveat is that clicks are not perfect", "why": "caveat"}], "weak": [], "score": 4}"#;
+        let fake = Fake::new(&[reply; 4]);
+        let report = run(judge(
+            &fake,
+            &JudgePrompts::builtin(),
+            round,
+            &t,
+            Mode::PerDimension,
+            0.0,
+        ));
+        assert!(report.flags.iter().any(|f| f == "rubric-parrot"));
+        for d in &report.dimensions {
+            assert!(d.score.unwrap_or(0) <= 2, "{d:?}");
+        }
+        assert!(report.overall.unwrap() < 2.5);
     }
 
     #[test]
