@@ -39,6 +39,19 @@ fn inside(path: &Path, dir: &Path) -> bool {
     }
 }
 
+/// The report as `--json` prints it: the shape DESIGN.md fixes (round,
+/// scorer, overall, verdict, dimensions, checklist, flags), plus optional
+/// fields only when they carry something (a dimension's
+/// `insufficient_evidence`/`capped`, `spread` and `samples` with
+/// `--samples`). What to practise is in the human output and the report.
+fn design_shape(report: &ScoreReport) -> Result<serde_json::Value> {
+    let mut v = serde_json::to_value(report)?;
+    if let Some(obj) = v.as_object_mut() {
+        obj.remove("practice");
+    }
+    Ok(v)
+}
+
 /// Resolve and load one SESSION|FILE argument.
 pub fn load_input(config: &Config, spec: &str, round: Option<&str>) -> Result<Input> {
     let path = store::resolve(&config.paths.sessions_dir(), spec)?;
@@ -182,7 +195,7 @@ pub fn run(config: &Config, catalog: &Catalog, args: ScoreArgs) -> Result<ExitCo
             }
         }
         if args.json {
-            json_reports.push(serde_json::to_value(report)?);
+            json_reports.push(design_shape(report)?);
         } else {
             if inputs.len() > 1 {
                 writeln!(out, "{}", style.bold(&format!("== {}", i.shown)))?;
