@@ -33,17 +33,20 @@ fn json_has_exactly_the_designed_shape() {
     let home = home();
     let v = score_json(home.path(), &[&samples("sd-text-to-sql-strong.txt")]);
     let obj = v.as_object().unwrap();
-    for key in [
-        "round",
-        "scorer",
-        "overall",
-        "verdict",
-        "dimensions",
-        "checklist",
-        "flags",
-    ] {
-        assert!(obj.contains_key(key), "missing {key}: {v}");
-    }
+    let mut keys: Vec<&str> = obj.keys().map(String::as_str).collect();
+    keys.sort();
+    assert_eq!(
+        keys,
+        [
+            "checklist",
+            "dimensions",
+            "flags",
+            "overall",
+            "round",
+            "scorer",
+            "verdict"
+        ]
+    );
     assert_eq!(v["round"], "system-design");
     assert_eq!(v["scorer"], "offline");
     let overall = v["overall"].as_f64().unwrap();
@@ -68,6 +71,18 @@ fn json_has_exactly_the_designed_shape() {
         n += 1.0;
         assert!(d["rationale"].is_string());
         assert!(d["evidence"].is_array());
+        for key in d.as_object().unwrap().keys() {
+            let allowed = [
+                "id",
+                "score",
+                "rationale",
+                "evidence",
+                "insufficient_evidence",
+                "capped",
+                "spread",
+            ];
+            assert!(allowed.contains(&key.as_str()), "{key}");
+        }
     }
     assert!(
         (overall - sum / n).abs() < 0.01,
