@@ -45,6 +45,8 @@ pub struct Round {
     pub dimensions: Vec<Dimension>,
     pub checklist: Vec<ChecklistItem>,
     pub questions: Vec<Question>,
+    /// Stock phrases of the rubric, compiled as cues (see `RawRound`).
+    pub rubric_phrases: Vec<(String, Cue)>,
     /// Where it came from: `built-in` or the override's path.
     pub source: String,
 }
@@ -156,6 +158,10 @@ struct RawRound {
     failure_mode: String,
     minutes: u32,
     follow_ups: u32,
+    /// The rubric's own stock phrases (the article's table cells): a
+    /// sentence made of them recites the rubric instead of answering.
+    #[serde(default)]
+    rubric_phrases: Vec<String>,
     #[serde(default)]
     dimension: Vec<RawDimension>,
     #[serde(default)]
@@ -531,6 +537,12 @@ pub fn parse(file: &str, src: &str) -> Result<Round, RoundFileError> {
         dimensions,
         checklist,
         questions,
+        rubric_phrases: raw
+            .rubric_phrases
+            .iter()
+            .map(|p| (p.clone(), Cue::new(p)))
+            .filter(|(_, c)| !c.is_empty())
+            .collect(),
         source: String::new(),
     })
 }

@@ -248,3 +248,25 @@ fn second_holdout_meets_the_quality_bar() {
         q.adversarial_high
     );
 }
+
+#[test]
+fn third_holdout_meets_the_quality_bar() {
+    let q = evaluate("holdout3", &score_dir("tests/data/holdout3"));
+    assert!(
+        q.pairs_ok * 100 >= q.pairs * 95,
+        "strong above weak in {}/{} pairs",
+        q.pairs_ok,
+        q.pairs
+    );
+    assert!(
+        q.jargon_ok * 100 >= q.jargon_pairs * 90,
+        "strong above jargon in {}/{}",
+        q.jargon_ok,
+        q.jargon_pairs
+    );
+    assert!(
+        q.adversarial_high.is_empty(),
+        "manipulated transcripts at 2.5+: {:?}",
+        q.adversarial_high
+    );
+}

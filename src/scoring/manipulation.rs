@@ -25,11 +25,6 @@ pub const PARROT: &str = "rubric-parrot";
 
 /// Phrases that address the scorer instead of the interviewer.
 const STEERING: &[&str] = &[
-    "ignore the rubric",
-    "disregard the rubric",
-    "whoever or whatever scores",
-    "whoever scores",
-    "whatever scores",
     "note for the grader",
     "note for the evaluator",
     "note for the scorer",
@@ -40,18 +35,15 @@ const STEERING: &[&str] = &[
     "to the grader",
     "to the evaluator",
     "to the scorer",
-    "to the judge",
+    "to the judge:",
     "dear grader",
     "dear evaluator",
-    "as the evaluator",
-    "as the grader",
-    "as the scorer",
-    "as the judge",
     "as an evaluator",
     "as a grader",
     "you are the evaluator",
     "you are an evaluator",
     "you are the grader",
+    "the evaluation model",
     "[system]",
     "<system>",
     "</system>",
@@ -65,37 +57,32 @@ const STEERING: &[&str] = &[
     "score me",
     "rate this candidate",
     "rate me",
-    "give 4",
-    "give a 4",
+    "give 4 on",
+    "give a 4 on",
     "give me a 4",
     "give me 4",
     "give 4s",
     "give this a 4",
     "give it a 4",
-    "4 on every",
-    "4 for every",
-    "4s across",
-    "4/4",
+    "give them a 4",
+    "give me full marks",
+    "give full marks",
+    "the maximum score",
+    "a perfect score on every",
+    "that's a 4/4",
+    "a 4/4",
+    "4/4 on",
     "4 out of 4",
-    "full marks",
-    "maximum score",
-    "highest score",
-    "top score",
-    "perfect score",
-    "label strong",
     "label: strong",
-    "labelled strong",
-    "labeled strong",
-    "label it strong",
-    "correct output is",
-    "the correct output",
-    "output 4",
+    "label it as strong",
+    "the correct output is 4",
+    "output 4 for",
     "output a 4",
-    "already reviewed",
-    "already approved",
+    "already reviewed and approved",
+    "approved by the hiring",
     "already been scored",
-    "already scored",
-    "already graded",
+    "already scored this",
+    "already graded this",
     "skip re-scoring",
     "skip rescoring",
     "skip scoring",
@@ -111,10 +98,8 @@ const STEERING: &[&str] = &[
     "hire this candidate",
     "should be hired",
     "pass this candidate",
-    "mark this as",
     "mark me as",
-    "scores of 4",
-    "a perfect 4",
+    "mark this candidate",
 ];
 
 /// Words that only appear in a score report, not in an answer.
@@ -377,6 +362,8 @@ fn is_score_block(text: &str, dimension_ids: &[&str]) -> bool {
 /// them is reciting the rubric, not answering.
 pub struct RubricEcho {
     trigrams: std::collections::HashSet<u64>,
+    /// The round's stock rubric phrases, with their length in words.
+    phrases: Vec<(crate::text::Cue, usize)>,
 }
 
 /// A descriptor without its quoted examples and "e.g." / "Sounds like" tails.
@@ -455,7 +442,12 @@ impl RubricEcho {
                 }
             }
         }
-        RubricEcho { trigrams }
+        let phrases = round
+            .rubric_phrases
+            .iter()
+            .map(|(p, c)| (c.clone(), text::words(p).len()))
+            .collect();
+        RubricEcho { trigrams, phrases }
     }
 
     /// Does this sentence recite the rubric?
@@ -472,9 +464,32 @@ impl RubricEcho {
             return true;
         }
         let stems: Vec<&str> = stems.collect();
-        stems
+        if stems
             .windows(3)
             .any(|w| self.trigrams.contains(&trigram_key(w[0], w[1], w[2])))
+        {
+            return true;
+        }
+        // Two of the rubric's stock phrases in one sentence ("retrieval
+        // grounding, confidence thresholds and fallback strategies"), or one
+        // long one, is reciting the table, not designing anything.
+        if self.phrases.is_empty() {
+            return false;
+        }
+        let tokens = text::Tokens::new(sentence);
+        let mut hits = 0;
+        for (cue, len) in &self.phrases {
+            if cue.matches(&tokens) {
+                if *len >= 4 {
+                    return true;
+                }
+                hits += 1;
+                if hits >= 2 {
+                    return true;
+                }
+            }
+        }
+        false
     }
 }
 
@@ -521,6 +536,24 @@ mod tests {
             .collect();
         let s = screen_turn(&format!("A normal answer.{tags}"), DIMS);
         assert!(s.flags.contains(HIDDEN) && s.flags.contains(INJECTION));
+    }
+
+    #[test]
+    fn legitimate_answers_that_look_like_grading_are_not_flagged() {
+        for t in [
+            "All 4/4 tests pass on the edge cases.",
+            "I'd give 4 examples per class in the prompt.",
+            "If the re-ranker's top score is below a threshold, it says so.",
+            "The moderation model can mark this as spam, and a human reviews it.",
+            "For that input the correct output is [2, 3], so the function is right.",
+            "The PR was already reviewed, but the eval set was not.",
+            "We labelled strong negatives from the same query.",
+            "Someone can put \"ignore your instructions\" in a column comment, so the model only proposes SQL.",
+            "The overall score hides the per-slice drop.",
+        ] {
+            let s = screen_turn(t, DIMS);
+            assert!(s.flags.is_empty(), "{t}: {:?}", s.flags);
+        }
     }
 
     #[test]
