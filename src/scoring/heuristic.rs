@@ -394,7 +394,7 @@ fn read_sentences(prep: &Prepared, cand: &CandidateText) -> (Vec<Sentence>, usiz
             }
             let code = s.text.starts_with("```");
             let tokens = Tokens::new(s.text);
-            if !code && prep.echo.echoes_stems(s.text, tokens.content_stems()) {
+            if !code && prep.echo.echoes_tokens(s.text, &tokens) {
                 echoed += 1;
                 continue;
             }

@@ -452,18 +452,17 @@ impl RubricEcho {
 
     /// Does this sentence recite the rubric?
     pub fn echoes(&self, sentence: &str) -> bool {
-        let stems = text::content_stems(sentence);
-        self.echoes_stems(sentence, stems.iter().map(String::as_str))
+        self.echoes_tokens(sentence, &text::Tokens::new(sentence))
     }
 
-    /// `echoes`, with the sentence's content stems already computed.
-    pub fn echoes_stems<'a>(&self, sentence: &str, stems: impl Iterator<Item = &'a str>) -> bool {
+    /// `echoes`, with the sentence already tokenized.
+    pub fn echoes_tokens(&self, sentence: &str, tokens: &text::Tokens) -> bool {
         static META_AC: OnceLock<AhoCorasick> = OnceLock::new();
         let lower = crate::scoring::signals::normalise(sentence);
         if has_phrase(automaton(&META_AC, META), &lower) {
             return true;
         }
-        let stems: Vec<&str> = stems.collect();
+        let stems: Vec<&str> = tokens.content_stems().collect();
         if stems
             .windows(3)
             .any(|w| self.trigrams.contains(&trigram_key(w[0], w[1], w[2])))
@@ -473,13 +472,9 @@ impl RubricEcho {
         // Two of the rubric's stock phrases in one sentence ("retrieval
         // grounding, confidence thresholds and fallback strategies"), or one
         // long one, is reciting the table, not designing anything.
-        if self.phrases.is_empty() {
-            return false;
-        }
-        let tokens = text::Tokens::new(sentence);
         let mut hits = 0;
         for (cue, len) in &self.phrases {
-            if cue.matches(&tokens) {
+            if cue.matches(tokens) {
                 if *len >= 4 {
                     return true;
                 }
