@@ -709,14 +709,10 @@ pub fn reads_as_habit(round: &Round, sentence: &str) -> bool {
     read(&s).weak
 }
 
-/// Blended net shares at which a dimension reaches 4, 3 and 2.
+/// Blended net shares at which a dimension reaches 4, 3 and 2 (set on the
+/// samples so that every strong one is at least 3 and every weak one at
+/// most 2; the held-out sets then checked them).
 fn thresholds() -> [f64; 3] {
-    if let Ok(v) = std::env::var("MOCKROUND_TUNE_THRESHOLDS") {
-        let t: Vec<f64> = v.split(',').filter_map(|x| x.parse().ok()).collect();
-        if t.len() == 3 {
-            return [t[0], t[1], t[2]];
-        }
-    }
     [0.24, 0.11, 0.05]
 }
 
