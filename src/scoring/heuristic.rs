@@ -683,10 +683,22 @@ fn spread_evidence(dimensions: &mut [DimensionScore]) {
     }
 }
 
-/// Does this sentence read as an empty habit (recital, hedge, vocabulary,
-/// the round's failure mode)? The judge uses it so that a model quoting a
-/// buzzword sentence as "strong" does not turn it into evidence.
-pub fn reads_as_habit(round: &Round, sentence: &str) -> bool {
+/// How the offline reader sees a sentence a judge quoted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum QuoteReading {
+    /// An empty habit: recital, hedge, vocabulary, the round's failure mode.
+    Habit,
+    /// Reasoning that reaches the strong bar on its own.
+    Reasoning,
+    /// Neither.
+    Plain,
+}
+
+/// Read a quoted sentence the way the offline scorer reads its own. The
+/// judge uses it both ways: a buzzword sentence quoted as "strong" does not
+/// become evidence, and a sentence that states a condition and a price is
+/// not taken as "weak" on a small model's word.
+pub fn read_quote(round: &Round, sentence: &str) -> QuoteReading {
     let prep = prepared(round);
     let lower = signals::normalise(sentence);
     let tokens = Tokens::new(sentence);
@@ -706,7 +718,14 @@ pub fn reads_as_habit(round: &Round, sentence: &str) -> bool {
         weak_cue,
         tokens,
     };
-    read(&s).weak
+    let r = read(&s);
+    if r.weak {
+        QuoteReading::Habit
+    } else if r.strong {
+        QuoteReading::Reasoning
+    } else {
+        QuoteReading::Plain
+    }
 }
 
 /// Blended net shares at which a dimension reaches 4, 3 and 2 (set on the

@@ -8,7 +8,8 @@
 //! for a capable model), with one line of reasoning each. Then, in code:
 //! every quote must be a verbatim substring of a candidate turn (others are
 //! dropped), a quote the offline reader sees as an empty habit does not
-//! count as strong evidence, the dimension's score is computed from the
+//! count as strong evidence (nor does one it sees as full reasoning count
+//! as weak), the dimension's score is computed from the
 //! verified evidence blended with the offline scorer, the model's own number
 //! is a minor input, and nothing above 2 stands without a verified quote.
 //! Malformed replies are repaired field by field; an unusable one gets one
@@ -22,6 +23,7 @@ use serde_json::{json, Value};
 use crate::config::{JudgeMode, LlmSettings};
 use crate::rounds::{Dimension, Round};
 use crate::scoring::evidence::CandidateText;
+use crate::scoring::heuristic::QuoteReading;
 use crate::scoring::{finish, heuristic, manipulation, DimensionScore, ScoreReport};
 use crate::text;
 use crate::transcript::{Role, Transcript};
@@ -333,11 +335,17 @@ pub struct Verified {
     pub dropped: usize,
     /// Strong quotes the offline reader sees as empty habits.
     pub discounted: usize,
+    /// Weak quotes the offline reader sees as reasoning that meets the bar.
+    pub contested: usize,
     pub model_score: Option<u8>,
 }
 
 /// Check every quote against the candidate's turns.
-pub fn verify(finding: &Finding, cand: &CandidateText, habits: &dyn Fn(&str) -> bool) -> Verified {
+pub fn verify(
+    finding: &Finding,
+    cand: &CandidateText,
+    read: &dyn Fn(&str) -> QuoteReading,
+) -> Verified {
     let mut v = Verified {
         model_score: finding.score,
         ..Default::default()
@@ -346,7 +354,7 @@ pub fn verify(finding: &Finding, cand: &CandidateText, habits: &dyn Fn(&str) -> 
     for q in &finding.strong {
         match cand.verify(&q.quote) {
             Some(exact) if seen.insert(exact.clone()) => {
-                if habits(&exact) {
+                if read(&exact) == QuoteReading::Habit {
                     v.discounted += 1;
                 } else {
                     v.strong.push((exact, q.why.clone()));
@@ -358,7 +366,13 @@ pub fn verify(finding: &Finding, cand: &CandidateText, habits: &dyn Fn(&str) -> 
     }
     for q in &finding.weak {
         match cand.verify(&q.quote) {
-            Some(exact) if seen.insert(exact.clone()) => v.weak.push((exact, q.why.clone())),
+            Some(exact) if seen.insert(exact.clone()) => {
+                if read(&exact) == QuoteReading::Reasoning {
+                    v.contested += 1;
+                } else {
+                    v.weak.push((exact, q.why.clone()));
+                }
+            }
             Some(_) => {}
             None => v.dropped += 1,
         }
@@ -395,6 +409,12 @@ pub fn combine(d: &Dimension, v: &Verified, offline: &DimensionScore) -> Dimensi
         note.push(format!(
             "{} quote(s) read as vocabulary, not reasoning",
             v.discounted
+        ));
+    }
+    if v.contested > 0 {
+        note.push(format!(
+            "{} quote(s) called weak read as reasoning, not a habit",
+            v.contested
         ));
     }
     if parts.is_empty() {
@@ -481,8 +501,15 @@ pub async fn judge<M: JudgeModel>(
     let cand = CandidateText::new(round, t);
     let transcript = render_transcript(t, &cand, TRANSCRIPT_CHARS);
     // A quote the offline reader sees as an empty habit, or one said right
-    // after a hint, is not evidence of the strong column.
-    let habits = |q: &str| heuristic::reads_as_habit(round, q) || cand.after_hint(q);
+    // after a hint, is not evidence of the strong column; one it sees as
+    // reasoning that meets the bar is not evidence of the weak column.
+    let read = |q: &str| {
+        if cand.after_hint(q) {
+            QuoteReading::Habit
+        } else {
+            heuristic::read_quote(round, q)
+        }
+    };
 
     let mut findings: Vec<Option<Finding>> = vec![None; round.dimensions.len()];
     let mut failures: Vec<String> = Vec::new();
@@ -524,7 +551,7 @@ pub async fn judge<M: JudgeModel>(
         .zip(&findings)
         .zip(&offline.dimensions)
         .map(|((d, f), off)| match f {
-            Some(f) => combine(d, &verify(f, &cand, &habits), off),
+            Some(f) => combine(d, &verify(f, &cand, &read), off),
             None => {
                 fell_back += 1;
                 let mut off = off.clone();
@@ -939,6 +966,28 @@ If retrieval finds nothing above the threshold, it says it couldn't find it rath
         assert!(report.scorer.contains("fallback on 3"), "{}", report.scorer);
         let f = repair_finding(&json!({"score": 9}));
         assert_eq!(f.score, None);
+    }
+
+    #[test]
+    fn reasoning_the_model_calls_weak_is_not_taken_as_weak() {
+        let cat = Catalog::builtin();
+        let round = cat.get("system-design").unwrap();
+        let reasoning = "If retrieval finds nothing above the threshold, it says it couldn't find it rather than guess";
+        assert_eq!(
+            heuristic::read_quote(round, reasoning),
+            QuoteReading::Reasoning
+        );
+        let buzz = "I'd put a load balancer in front and use Redis";
+        let reply = format!(
+            r#"{{"strong": [], "weak": [{{"quote": "{reasoning}", "why": "vague"}}, {{"quote": "{buzz}", "why": "classical"}}], "score": 1}}"#
+        );
+        let finding = parse_dimension(&reply).unwrap();
+        let t = transcript();
+        let cand = CandidateText::new(round, &t);
+        let v = verify(&finding, &cand, &|q| heuristic::read_quote(round, q));
+        assert_eq!(v.contested, 1);
+        assert_eq!(v.weak.len(), 1);
+        assert!(v.weak[0].0.contains("load balancer"));
     }
 
     #[test]
