@@ -97,6 +97,10 @@ fn verified_quotes_become_evidence_and_the_request_is_shaped_right() {
         let body = c.json();
         assert_eq!(body["temperature"], 0.0);
         assert!(body["response_format"].is_object(), "{body}");
+        // a small model is asked for quotes only, not for a number
+        let schema = &body["response_format"]["json_schema"]["schema"];
+        assert!(schema["properties"]["strong"].is_object(), "{body}");
+        assert!(schema["properties"]["score"].is_null(), "{body}");
         let prompt = c.prompt_text();
         assert!(prompt.contains("<transcript>") && prompt.contains("</transcript>"));
         assert!(

@@ -19,9 +19,6 @@ use crate::transcript::import::{self, LoadedAny};
 use crate::transcript::store::{self, SessionWriter};
 use crate::transcript::{Event, ScoreEvent, SelfScoreEvent, Transcript};
 
-/// Bumped when the judge's prompts change in a way that changes scores.
-pub const PROMPT_VERSION: u32 = 1;
-
 /// One input, loaded and matched to its round.
 pub struct Input {
     pub shown: String,
@@ -90,7 +87,7 @@ pub fn save_score(
         at: Timestamp::now(),
         model,
         rubric_version: round.version,
-        prompt_version: PROMPT_VERSION,
+        prompt_version: crate::scoring::judge::PROMPT_VERSION,
         report: report.clone(),
     };
     SessionWriter::open(path)?

@@ -9,9 +9,10 @@
 //! every quote must be a verbatim substring of a candidate turn (others are
 //! dropped), a quote the offline reader sees as an empty habit does not
 //! count as strong evidence (nor does one it sees as full reasoning count
-//! as weak), the dimension's score is computed from the
-//! verified evidence blended with the offline scorer, the model's own number
-//! is a minor input, and nothing above 2 stands without a verified quote.
+//! as weak), the dimension's score is computed from the verified evidence
+//! and the offline scorer's reading in equal parts, the model's own number
+//! (asked only of a capable model) is a minor input, and nothing above 2
+//! stands without a verified quote.
 //! Malformed replies are repaired field by field; an unusable one gets one
 //! retry, then the offline score for that dimension, labelled as such.
 
@@ -28,8 +29,9 @@ use crate::scoring::{finish, heuristic, manipulation, DimensionScore, ScoreRepor
 use crate::text;
 use crate::transcript::{Role, Transcript};
 
-/// Bumped when the prompts or the combination change scores.
-pub const PROMPT_VERSION: u32 = 1;
+/// Bumped when the prompts or the combination change scores (2: quotes
+/// only per dimension, evidence and offline reading weighted equally).
+pub const PROMPT_VERSION: u32 = 2;
 
 /// What the judge needs from a model: one reply per request, ideally JSON
 /// that follows `schema`. Implemented over the LLM client, and by fakes in
@@ -68,8 +70,9 @@ pub struct Finding {
 #[derive(Debug, Clone, PartialEq)]
 pub struct ParseError(pub String);
 
-/// The JSON schema for one dimension's finding.
-pub fn dimension_schema() -> Value {
+/// The JSON schema for one dimension's finding, with or without the
+/// model's own number (see [`Mode`] for when it is asked).
+pub fn dimension_schema(with_score: bool) -> Value {
     let quotes = json!({
         "type": "array",
         "maxItems": 3,
@@ -80,23 +83,24 @@ pub fn dimension_schema() -> Value {
             "additionalProperties": false
         }
     });
-    json!({
+    let mut schema = json!({
         "type": "object",
-        "properties": {
-            "strong": quotes.clone(),
-            "weak": quotes,
-            "score": {"type": "integer", "minimum": 1, "maximum": 4}
-        },
-        "required": ["strong", "weak", "score"],
+        "properties": {"strong": quotes.clone(), "weak": quotes},
+        "required": ["strong", "weak"],
         "additionalProperties": false
-    })
+    });
+    if with_score {
+        schema["properties"]["score"] = json!({"type": "integer", "minimum": 1, "maximum": 4});
+        schema["required"] = json!(["strong", "weak", "score"]);
+    }
+    schema
 }
 
 /// The JSON schema for all dimensions at once.
 pub fn round_schema(round: &Round) -> Value {
     let mut props = serde_json::Map::new();
     for d in &round.dimensions {
-        props.insert(d.id.clone(), dimension_schema());
+        props.insert(d.id.clone(), dimension_schema(true));
     }
     let ids: Vec<&str> = round.dimensions.iter().map(|d| d.id.as_str()).collect();
     json!({"type": "object", "properties": props, "required": ids, "additionalProperties": false})
@@ -197,7 +201,7 @@ impl JudgePrompts {
         Ok(JudgeRequest {
             system: self.system()?,
             user,
-            schema: dimension_schema(),
+            schema: dimension_schema(false),
             temperature,
         })
     }
@@ -391,15 +395,17 @@ pub fn combine(d: &Dimension, v: &Verified, offline: &DimensionScore) -> Dimensi
         (0, w) if w >= 2 => Some(1.0),
         _ => Some(2.0),
     };
+    // The verified evidence and the offline reading count equally; the
+    // model's own number, when it was asked for, is a minor third input.
     let mut parts: Vec<(f64, f64)> = Vec::new();
     if let Some(e) = evidence_score {
-        parts.push((e, 0.45));
+        parts.push((e, 1.0));
     }
     if let Some(h) = offline.score {
-        parts.push((h as f64, 0.40));
+        parts.push((h as f64, 1.0));
     }
     if let Some(m) = v.model_score {
-        parts.push((m as f64, 0.15));
+        parts.push((m as f64, 0.35));
     }
     let mut note = Vec::new();
     if v.dropped > 0 {
@@ -478,6 +484,11 @@ pub fn combine(d: &Dimension, v: &Verified, offline: &DimensionScore) -> Dimensi
 }
 
 /// How the judge asks: one call per dimension, or one for the round.
+///
+/// Per dimension is for small models, and it asks only for quotes: a
+/// 1.5B model asked for a number as well copied the prompt's example value
+/// into 58 of 65 replies, whatever the transcript. A capable model given the
+/// whole round is also asked for its number, as a minor input.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Mode {
     PerDimension,
@@ -531,7 +542,8 @@ pub async fn judge<M: JudgeModel>(
                     }
                 };
                 match ask_parsed(model, req, parse_dimension).await {
-                    Ok(f) => findings[i] = Some(f),
+                    // a number it was not asked for is not an input
+                    Ok(f) => findings[i] = Some(Finding { score: None, ..f }),
                     Err(AskError::Unusable(e)) => failures.push(format!("{}: {e}", d.id)),
                     Err(AskError::Unavailable(e)) => {
                         // after the client's own retries: do not wait again
@@ -966,6 +978,28 @@ If retrieval finds nothing above the threshold, it says it couldn't find it rath
         assert!(report.scorer.contains("fallback on 3"), "{}", report.scorer);
         let f = repair_finding(&json!({"score": 9}));
         assert_eq!(f.score, None);
+    }
+
+    #[test]
+    fn a_number_the_small_model_was_not_asked_for_is_ignored() {
+        let cat = Catalog::builtin();
+        let round = cat.get("system-design").unwrap();
+        let fake = Fake::new(&[r#"{"strong": [], "weak": [], "score": 4}"#; 4]);
+        let t = transcript();
+        let report = run(judge(
+            &fake,
+            &JudgePrompts::builtin(),
+            round,
+            &t,
+            Mode::PerDimension,
+            0.0,
+        ));
+        let offline = heuristic::score(round, &t);
+        for (d, o) in report.dimensions.iter().zip(&offline.dimensions) {
+            assert_eq!(d.score, o.score, "{d:?}");
+        }
+        let asked = fake.asked.borrow();
+        assert!(asked[0].schema["properties"].get("score").is_none());
     }
 
     #[test]
