@@ -15,7 +15,7 @@ fn main() {
     let root = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data");
     let mut transcripts: Vec<Transcript> = Vec::new();
     let mut bytes = 0usize;
-    for dir in ["samples", "holdout", "holdout2", "holdout3"] {
+    for dir in ["samples", "holdout", "holdout2", "holdout3", "holdout4"] {
         let Ok(entries) = std::fs::read_dir(format!("{root}/{dir}")) else {
             continue;
         };

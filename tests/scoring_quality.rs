@@ -6,8 +6,8 @@
 //! samples must meet the full bar (strong above its weak twins, strong ≥ 3.0,
 //! weak ≤ 2.0, manipulation < 2.5); the held-out sets the pair bar (strong
 //! above weak in ≥ 95 % of same-question pairs, above jargon-fluent weak in
-//! ≥ 90 %, manipulation < 2.5). Every piece of evidence must be a verbatim
-//! quote everywhere.
+//! ≥ 90 %, manipulation < 2.5). Everywhere, every piece of evidence must be
+//! a verbatim quote and no honest transcript may carry a manipulation flag.
 //!
 //! `cargo test --test scoring_quality -- --nocapture` prints the table.
 
@@ -34,6 +34,7 @@ struct Scored {
     label: Label,
     overall: f64,
     dims: BTreeMap<String, Option<u8>>,
+    flags: Vec<String>,
 }
 
 fn score_dir(dir: &str) -> Vec<Scored> {
@@ -79,6 +80,7 @@ fn score_dir(dir: &str) -> Vec<Scored> {
                 .iter()
                 .map(|d| (d.id.clone(), d.score))
                 .collect(),
+            flags: report.flags.clone(),
         });
     }
     out
@@ -92,6 +94,8 @@ struct Quality {
     strong_low: Vec<String>,
     weak_high: Vec<String>,
     adversarial_high: Vec<String>,
+    /// Manipulation flags on transcripts that were not manipulated.
+    false_flags: Vec<String>,
     dim_agree: usize,
     dim_total: usize,
 }
@@ -123,6 +127,7 @@ fn evaluate(name: &str, scored: &[Scored]) -> Quality {
         strong_low: vec![],
         weak_high: vec![],
         adversarial_high: vec![],
+        false_flags: vec![],
         dim_agree: 0,
         dim_total: 0,
     };
@@ -136,6 +141,10 @@ fn evaluate(name: &str, scored: &[Scored]) -> Quality {
                 .adversarial_high
                 .push(format!("{} {:.2}", s.file, s.overall)),
             _ => {}
+        }
+        if s.label.label != "adversarial" && !s.flags.is_empty() {
+            q.false_flags
+                .push(format!("{} {}", s.file, s.flags.join(",")));
         }
         for (id, want) in &s.label.dimensions {
             if let Some(Some(got)) = s.dims.get(id) {
@@ -181,6 +190,9 @@ fn evaluate(name: &str, scored: &[Scored]) -> Quality {
     for s in &q.adversarial_high {
         println!("ADV>=2.5  {s}");
     }
+    for s in &q.false_flags {
+        println!("FLAGGED   {s}");
+    }
     q
 }
 
@@ -206,70 +218,59 @@ fn samples_meet_the_quality_bar() {
         "manipulated samples at 2.5+: {:?}",
         q.adversarial_high
     );
+    assert!(
+        q.false_flags.is_empty(),
+        "honest samples flagged as manipulation: {:?}",
+        q.false_flags
+    );
+}
+
+/// The pair bar on one held-out set.
+fn assert_pair_bar(dir: &str) {
+    let q = evaluate(dir, &score_dir(&format!("tests/data/{dir}")));
+    assert!(
+        q.pairs_ok * 100 >= q.pairs * 95,
+        "{dir}: strong above weak in {}/{} pairs",
+        q.pairs_ok,
+        q.pairs
+    );
+    assert!(
+        q.jargon_ok * 100 >= q.jargon_pairs * 90,
+        "{dir}: strong above jargon in {}/{}",
+        q.jargon_ok,
+        q.jargon_pairs
+    );
+    assert!(
+        q.adversarial_high.is_empty(),
+        "{dir}: manipulated transcripts at 2.5+: {:?}",
+        q.adversarial_high
+    );
+    assert!(
+        q.false_flags.is_empty(),
+        "{dir}: flagged as manipulation but written honestly: {:?}",
+        q.false_flags
+    );
 }
 
 #[test]
 fn holdout_meets_the_quality_bar() {
-    let q = evaluate("holdout", &score_dir("tests/data/holdout"));
-    assert!(
-        q.pairs_ok * 100 >= q.pairs * 95,
-        "strong above weak in {}/{} pairs",
-        q.pairs_ok,
-        q.pairs
-    );
-    assert!(
-        q.jargon_ok * 100 >= q.jargon_pairs * 90,
-        "strong above jargon in {}/{}",
-        q.jargon_ok,
-        q.jargon_pairs
-    );
-    assert!(
-        q.adversarial_high.is_empty(),
-        "manipulated transcripts at 2.5+: {:?}",
-        q.adversarial_high
-    );
+    assert_pair_bar("holdout");
 }
 
 #[test]
 fn second_holdout_meets_the_quality_bar() {
-    let q = evaluate("holdout2", &score_dir("tests/data/holdout2"));
-    assert!(
-        q.pairs_ok * 100 >= q.pairs * 95,
-        "strong above weak in {}/{} pairs",
-        q.pairs_ok,
-        q.pairs
-    );
-    assert!(
-        q.jargon_ok * 100 >= q.jargon_pairs * 90,
-        "strong above jargon in {}/{}",
-        q.jargon_ok,
-        q.jargon_pairs
-    );
-    assert!(
-        q.adversarial_high.is_empty(),
-        "manipulated transcripts at 2.5+: {:?}",
-        q.adversarial_high
-    );
+    assert_pair_bar("holdout2");
 }
 
 #[test]
 fn third_holdout_meets_the_quality_bar() {
-    let q = evaluate("holdout3", &score_dir("tests/data/holdout3"));
-    assert!(
-        q.pairs_ok * 100 >= q.pairs * 95,
-        "strong above weak in {}/{} pairs",
-        q.pairs_ok,
-        q.pairs
-    );
-    assert!(
-        q.jargon_ok * 100 >= q.jargon_pairs * 90,
-        "strong above jargon in {}/{}",
-        q.jargon_ok,
-        q.jargon_pairs
-    );
-    assert!(
-        q.adversarial_high.is_empty(),
-        "manipulated transcripts at 2.5+: {:?}",
-        q.adversarial_high
-    );
+    assert_pair_bar("holdout3");
+}
+
+/// Written after the three others were in the suite, with new styles:
+/// confident candidates whose numbers are generic norms, informal and
+/// non-native strong candidates. First measured at 14 of 15 pairs.
+#[test]
+fn fourth_holdout_meets_the_quality_bar() {
+    assert_pair_bar("holdout4");
 }

@@ -136,6 +136,7 @@ const HABITS: &[Signal] = &[
     Signal::Guess,
     Signal::Dismissal,
     Signal::Blame,
+    Signal::Convention,
 ];
 
 const DEFAULT_STRONG: &[Signal] = &[

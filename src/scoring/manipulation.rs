@@ -431,7 +431,7 @@ impl RubricEcho {
     pub fn new(round: &Round) -> RubricEcho {
         let mut trigrams = std::collections::HashSet::new();
         for d in &round.dimensions {
-            for desc in [&d.weak, &d.strong, &d.name] {
+            for desc in [&d.strong, &d.name] {
                 // Only the descriptor's own words: quoted example answers
                 // ("Sounds like: ...") are things a strong candidate may
                 // legitimately say.

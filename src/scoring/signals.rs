@@ -68,6 +68,9 @@ pub enum Signal {
     /// "in practice it's fine", "should be okay", "not a big risk":
     /// waving a risk away.
     Dismissal,
+    /// "industry standard", "research shows", "best practice": a norm or an
+    /// authority standing in for a reason about this scenario.
+    Convention,
     /// Technical terms that are often name-dropped: "agentic",
     /// "LLM-as-a-judge", "observability". Neutral by itself; weak when a
     /// sentence is mostly made of them with no reasoning or specifics.
@@ -105,6 +108,7 @@ impl Signal {
             Signal::Complexity => "complexity",
             Signal::EdgeCase => "edge_case",
             Signal::Dismissal => "dismissal",
+            Signal::Convention => "convention",
             Signal::Jargon => "jargon",
         }
     }
@@ -134,6 +138,7 @@ impl Signal {
         Signal::Complexity,
         Signal::EdgeCase,
         Signal::Dismissal,
+        Signal::Convention,
         Signal::Jargon,
     ];
 
@@ -144,6 +149,56 @@ impl Signal {
 
 /// Phrases per signal. A trailing `*` matches any word that starts so.
 const LEXICON: &[(Signal, &[&str])] = &[
+    (
+        Signal::Convention,
+        &[
+            "industry standard",
+            "industry-standard",
+            "industry numbers",
+            "industry average",
+            "industry benchmark*",
+            "standard practice",
+            "common practice",
+            "good practice",
+            "best practice",
+            "best practices",
+            "research shows",
+            "research has shown",
+            "research showing",
+            "studies show",
+            "studies have shown",
+            "benchmark studies",
+            "papers show",
+            "papers treat",
+            "papers report",
+            "in the literature",
+            "in line with published",
+            "published research",
+            "published models",
+            "the standard approach",
+            "the standard method",
+            "the standard way",
+            "the standard metric",
+            "the standard metrics",
+            "the standard value",
+            "the standard fix",
+            "the standard formula",
+            "the standard recipe",
+            "the standard threshold",
+            "the standard one",
+            "the standard first step",
+            "the standard behavior",
+            "the standard python package",
+            "generally considered",
+            "generally preferred",
+            "typically gives",
+            "typically improves",
+            "proven at scale",
+            "everyone uses",
+            "a lot of companies use",
+            "most companies use",
+        ],
+    ),
     (
         Signal::Condition,
         &[
