@@ -384,6 +384,9 @@ pub fn verify(
     v
 }
 
+/// Where a dimension stands before any evidence of it.
+const UNPROVEN: f64 = 2.0;
+
 /// One dimension's score from verified evidence, the offline score and the
 /// model's number (a minor input).
 pub fn combine(d: &Dimension, v: &Verified, offline: &DimensionScore) -> DimensionScore {
@@ -401,8 +404,13 @@ pub fn combine(d: &Dimension, v: &Verified, offline: &DimensionScore) -> Dimensi
     if let Some(e) = evidence_score {
         parts.push((e, 1.0));
     }
-    if let Some(h) = offline.score {
-        parts.push((h as f64, 1.0));
+    match (offline.score, evidence_score) {
+        (Some(h), _) => parts.push((h as f64, 1.0)),
+        // The offline reader found nothing on this dimension: the model's
+        // quotes alone stand against an unproven 2, so they can lift it to
+        // 3 but not to the top of the scale.
+        (None, Some(_)) => parts.push((UNPROVEN, 1.0)),
+        (None, None) => {}
     }
     if let Some(m) = v.model_score {
         parts.push((m as f64, 0.35));
@@ -1000,6 +1008,37 @@ If retrieval finds nothing above the threshold, it says it couldn't find it rath
         }
         let asked = fake.asked.borrow();
         assert!(asked[0].schema["properties"].get("score").is_none());
+    }
+
+    #[test]
+    fn quotes_alone_cannot_reach_the_top_where_the_offline_reader_saw_nothing() {
+        let cat = Catalog::builtin();
+        let round = cat.get("system-design").unwrap();
+        let d = &round.dimensions[0];
+        let quote = |q: &str| (q.to_string(), "shows it".to_string());
+        let v = Verified {
+            strong: vec![quote("first strong sentence"), quote("second strong one")],
+            ..Default::default()
+        };
+        let unseen = DimensionScore {
+            id: d.id.clone(),
+            score: None,
+            rationale: String::new(),
+            evidence: Vec::new(),
+            insufficient_evidence: true,
+            capped: false,
+            spread: None,
+        };
+        assert_eq!(combine(d, &v, &unseen).score, Some(3));
+        let seen = DimensionScore {
+            score: Some(4),
+            evidence: vec!["an offline quote".into()],
+            insufficient_evidence: false,
+            ..unseen.clone()
+        };
+        assert_eq!(combine(d, &v, &seen).score, Some(4));
+        // nothing from either side stays "not enough evidence"
+        assert_eq!(combine(d, &Verified::default(), &unseen).score, None);
     }
 
     #[test]
