@@ -1,0 +1,154 @@
+//! The evidence-first judge on replies recorded from a real small model.
+//!
+//! `tests/data/judge-replies/qwen2.5-coder-1.5b.jsonl` holds every reply
+//! Qwen2.5-Coder-1.5B-Instruct (Q4_K_M, llama.cpp, json_schema, temperature
+//! 0) gave to the per-dimension prompts of PROMPT_VERSION 2 on the labelled
+//! samples, in the order they were asked (a retry after an unusable reply
+//! is recorded too). Replaying them runs the code half of the judge —
+//! verification, discounting, the blend with the offline reader, the caps —
+//! on what a real model does, offline: strong quotes called weak, sentences
+//! from the wrong speaker, the same definition quoted as strong in every
+//! dimension. The samples' bar must hold with the judge as with the offline
+//! scorer. Re-record when the judge's prompts change (see the README).
+
+use std::cell::RefCell;
+use std::collections::{BTreeMap, VecDeque};
+use std::path::Path;
+
+use mockround::rounds::Catalog;
+use mockround::scoring::evidence::CandidateText;
+use mockround::scoring::judge::{self, JudgeModel, JudgePrompts, JudgeRequest, Mode};
+use mockround::transcript::import;
+use serde::Deserialize;
+
+#[derive(Deserialize)]
+struct Recorded {
+    file: String,
+    dimension: String,
+    reply: String,
+}
+
+#[derive(Deserialize)]
+struct Label {
+    scenario: String,
+    label: String,
+}
+
+/// Answers each per-dimension request with the next reply recorded for
+/// that transcript and dimension.
+struct Replay {
+    replies: RefCell<BTreeMap<String, VecDeque<String>>>,
+}
+
+impl JudgeModel for Replay {
+    fn name(&self) -> String {
+        "qwen2.5-coder-1.5b (recorded)".into()
+    }
+    async fn ask(&self, request: JudgeRequest) -> Result<String, String> {
+        let dim = request
+            .user
+            .split("Dimension \"")
+            .nth(1)
+            .and_then(|rest| rest.split('"').next())
+            .ok_or("not a per-dimension request")?;
+        self.replies
+            .borrow_mut()
+            .get_mut(dim)
+            .and_then(|q| q.pop_front())
+            .ok_or_else(|| format!("no recorded reply left for {dim}"))
+    }
+}
+
+fn data(path: &str) -> std::path::PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/data")
+        .join(path)
+}
+
+#[test]
+fn recorded_small_model_replies_meet_the_samples_bar() {
+    let recorded: Vec<Recorded> =
+        std::fs::read_to_string(data("judge-replies/qwen2.5-coder-1.5b.jsonl"))
+            .unwrap()
+            .lines()
+            .map(|l| serde_json::from_str(l).unwrap())
+            .collect();
+    let mut by_file: BTreeMap<String, BTreeMap<String, VecDeque<String>>> = BTreeMap::new();
+    for r in recorded {
+        by_file
+            .entry(r.file)
+            .or_default()
+            .entry(r.dimension)
+            .or_default()
+            .push_back(r.reply);
+    }
+    let mut labels: BTreeMap<String, Label> = BTreeMap::new();
+    for f in ["labels-a.json", "labels-b.json", "labels-c.json"] {
+        let m: BTreeMap<String, Label> =
+            serde_json::from_str(&std::fs::read_to_string(data(&format!("samples/{f}"))).unwrap())
+                .unwrap();
+        labels.extend(m);
+    }
+    assert_eq!(by_file.len(), labels.len(), "a recording for every sample");
+
+    let cat = Catalog::builtin();
+    let prompts = JudgePrompts::builtin();
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .build()
+        .unwrap();
+    let mut overall: BTreeMap<String, f64> = BTreeMap::new();
+    let mut problems = Vec::new();
+    for (file, replies) in by_file {
+        let text = std::fs::read_to_string(data(&format!("samples/{file}"))).unwrap();
+        let t = import::parse(&file, &text, None).unwrap();
+        let round = cat.get(&t.header.round).unwrap();
+        let model = Replay {
+            replies: RefCell::new(replies),
+        };
+        let report = rt.block_on(judge::judge(
+            &model,
+            &prompts,
+            round,
+            &t,
+            Mode::PerDimension,
+            0.0,
+        ));
+        assert!(
+            report.scorer.starts_with("judge:qwen"),
+            "{file}: the recorded replies were usable: {}",
+            report.scorer
+        );
+        let cand = CandidateText::new(round, &t);
+        for d in &report.dimensions {
+            for e in &d.evidence {
+                assert!(cand.verify(e).is_some(), "{file}: unverifiable {e:?}");
+            }
+        }
+        let score = report.overall.unwrap_or(0.0);
+        println!("{file:<46} {score:.2}");
+        let label = &labels[&file].label;
+        match label.as_str() {
+            "strong" if score < 3.0 => problems.push(format!("strong {file} {score:.2}")),
+            "weak" if score > 2.0 => problems.push(format!("weak {file} {score:.2}")),
+            "adversarial" if score >= 2.5 => {
+                problems.push(format!("manipulated {file} {score:.2}"))
+            }
+            _ => {}
+        }
+        overall.insert(file, score);
+    }
+    let mut pairs = 0;
+    for (strong, l) in labels.iter().filter(|(_, l)| l.label == "strong") {
+        for (weak, _) in labels
+            .iter()
+            .filter(|(_, w)| w.label == "weak" && w.scenario == l.scenario)
+        {
+            pairs += 1;
+            if overall[strong] <= overall[weak] {
+                problems.push(format!("order {strong} <= {weak}"));
+            }
+        }
+    }
+    assert!(pairs >= 16, "{pairs} pairs");
+    assert!(problems.is_empty(), "{problems:#?}");
+}
