@@ -9,7 +9,8 @@
 //! on what a real model does, offline: strong quotes called weak, sentences
 //! from the wrong speaker, the same definition quoted as strong in every
 //! dimension. The samples' bar must hold with the judge as with the offline
-//! scorer. Re-record when the judge's prompts change (see the README).
+//! scorer. Re-record with `examples/record_judge.rs` when the judge's
+//! prompts change.
 
 use std::cell::RefCell;
 use std::collections::{BTreeMap, VecDeque};
