@@ -21,11 +21,7 @@ fn main() {
         round: "system-design".into(),
         level: "mid".into(),
         started_at: jiff::Timestamp::now(),
-        backend: Backend {
-            kind: "offline".into(),
-            model: None,
-            base_url: None,
-        },
+        backend: Backend::offline(),
         seed: Some(1),
         minutes: Some(45),
         questions: Some(4),

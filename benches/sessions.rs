@@ -97,11 +97,7 @@ fn write_session(dir: &Path, i: usize) {
         round: round.into(),
         level: "senior".into(),
         started_at: start,
-        backend: Backend {
-            kind: "offline".into(),
-            model: None,
-            base_url: None,
-        },
+        backend: Backend::offline(),
         seed: Some(i as u64),
         minutes: Some(45),
         questions: Some(3),

@@ -35,13 +35,7 @@ impl JudgeModel for Recording {
         self.inner.name()
     }
     async fn ask(&self, request: JudgeRequest) -> Result<String, String> {
-        let dimension = request
-            .user
-            .split("Dimension \"")
-            .nth(1)
-            .and_then(|rest| rest.split('"').next())
-            .unwrap_or("?")
-            .to_string();
+        let dimension = request.dimension.clone().unwrap_or_default();
         let reply = self.inner.ask(request).await?;
         self.replies.borrow_mut().push((dimension, reply.clone()));
         Ok(reply)
@@ -70,9 +64,12 @@ fn main() -> Result<()> {
     for path in files {
         let text = std::fs::read_to_string(path).with_context(|| format!("reading {path}"))?;
         let t = import::parse(path, &text, None).map_err(|e| anyhow::anyhow!("{e}"))?;
-        let round = catalog
-            .get(&t.header.round)
-            .with_context(|| format!("{path}: unknown round"))?;
+        let round = catalog.get(&t.header.round).with_context(|| {
+            format!(
+                "{path}: unknown round \"{}\"; `mockround rounds` lists them",
+                t.header.round
+            )
+        })?;
         let report = rt.block_on(judge::judge(
             &model,
             &prompts,

@@ -87,11 +87,7 @@ fn engine(
             }
             (
                 Box::new(Scripted::new(seed)),
-                transcript::Backend {
-                    kind: "offline".into(),
-                    model: None,
-                    base_url: None,
-                },
+                transcript::Backend::offline(),
             )
         }
         Backend::Llm(settings) => {
@@ -112,11 +108,7 @@ fn engine(
                     eprintln!("mockround: {e}; using the built-in offline interviewer");
                     (
                         Box::new(Scripted::new(seed)),
-                        transcript::Backend {
-                            kind: "offline".into(),
-                            model: None,
-                            base_url: None,
-                        },
+                        transcript::Backend::offline(),
                     )
                 }
             }

@@ -72,14 +72,7 @@ pub fn run(config: &Config, catalog: &Catalog, args: ReplayArgs) -> Result<ExitC
     let style = Style::detect();
     let pace = Pace::from_args(&args, style.tty)?;
     let review = review::load(config, catalog, &args.input, args.round.as_deref())?;
-    for p in &review.problems {
-        eprintln!(
-            "mockround: {}: line {} is broken and was skipped ({}); replaying the rest",
-            review.shown,
-            p.line,
-            crate::text::ellipsize(&p.message, 120)
-        );
-    }
+    review.warn_problems("; replaying the rest");
     let mut player = Player {
         out: io::stdout().lock(),
         style,

@@ -190,14 +190,7 @@ pub struct ProblemDoc {
 
 pub fn run(config: &Config, catalog: &Catalog, args: ReportArgs) -> Result<ExitCode> {
     let review = review::load(config, catalog, &args.input, args.round.as_deref())?;
-    for p in &review.problems {
-        eprintln!(
-            "mockround: {}: line {} is broken and was skipped ({})",
-            review.shown,
-            p.line,
-            crate::text::ellipsize(&p.message, 120)
-        );
-    }
+    review.warn_problems("");
     let doc = build(&review);
     let text = render(&doc, args.format, Some(&config.paths.config_dir))?;
     match &args.output {

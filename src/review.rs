@@ -16,6 +16,7 @@ use jiff::Timestamp;
 use crate::config::Config;
 use crate::coverage;
 use crate::rounds::{Catalog, Question, Round};
+use crate::scoring::evidence::fold;
 use crate::scoring::ScoreReport;
 use crate::transcript::store::LineProblem;
 use crate::transcript::{Event, Role, SelfScoreEvent, Transcript, Turn, TurnKind};
@@ -111,6 +112,19 @@ pub struct Review<'a> {
 }
 
 impl Review<'_> {
+    /// One line on stderr per broken line of the file, which was skipped.
+    /// `then` says what happens next, e.g. "; replaying the rest".
+    pub fn warn_problems(&self, then: &str) {
+        for p in &self.problems {
+            eprintln!(
+                "mockround: {}: line {} is broken and was skipped ({}){then}",
+                self.shown,
+                p.line,
+                crate::text::ellipsize(&p.message, 120)
+            );
+        }
+    }
+
     /// True when the turns carry real timestamps (not an imported text).
     pub fn timed(&self) -> bool {
         self.transcript.header.backend.kind != "import"
@@ -421,23 +435,6 @@ fn add_span(spans: &mut Vec<Span>, start: usize, end: usize, number: usize) {
     rest.push(merged);
     rest.sort_by_key(|s| s.start);
     *spans = rest;
-}
-
-/// The comparison form of one character: what evidence checking folds
-/// (case, typographic quotes and dashes).
-fn fold(c: char) -> char {
-    match c {
-        '\u{2018}' | '\u{2019}' | '\u{201B}' | '`' => '\'',
-        '\u{201C}' | '\u{201D}' | '\u{201F}' => '"',
-        '\u{2013}' | '\u{2014}' | '\u{2212}' => '-',
-        _ => {
-            let mut l = c.to_lowercase();
-            match (l.next(), l.next()) {
-                (Some(x), None) => x,
-                _ => c,
-            }
-        }
-    }
 }
 
 /// Find a quote in an answer the way evidence is verified (whitespace runs

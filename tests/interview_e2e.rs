@@ -3,9 +3,7 @@
 
 mod common;
 
-use std::io::{BufRead, BufReader, Write};
-use std::process::{Command as StdCommand, Stdio};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use common::*;
 use mockround::rounds::Catalog;
@@ -467,53 +465,20 @@ fn slash_commands_that_do_not_exist_are_not_answers() {
 #[test]
 fn sigkill_mid_interview_loses_nothing_typed() {
     let home = home();
-    let bin = assert_cmd::cargo::cargo_bin("mockround");
-    let mut child = StdCommand::new(bin)
-        .args(["start", "system-design", "--questions", "3", "--seed", "8"])
-        .env("MOCKROUND_HOME", home.path())
-        .env("NO_COLOR", "1")
-        .env_remove("OPENAI_BASE_URL")
-        .env_remove("OPENAI_API_KEY")
-        .env_remove("MOCKROUND_MODEL")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let mut stdin = child.stdin.take().unwrap();
-    let mut stdout = BufReader::new(child.stdout.take().unwrap());
+    let mut session = LiveSession::start(
+        home.path(),
+        &["start", "system-design", "--questions", "3", "--seed", "8"],
+    );
     let answers = [
         "first answer about chunking by heading",
         "second answer with 300 ms budget",
     ];
-    let mut line = String::new();
     for a in answers {
-        // wait for the interviewer to speak before answering
-        loop {
-            line.clear();
-            stdout.read_line(&mut line).unwrap();
-            if line.starts_with("Interviewer:") {
-                break;
-            }
-        }
-        writeln!(stdin, "{a}").unwrap();
-        stdin.flush().unwrap();
+        assert!(session.answer(a), "the interview ended early");
     }
     // wait until the second answer is durable, then kill without warning
-    let deadline = Instant::now() + Duration::from_secs(20);
-    loop {
-        let files = session_files(home.path());
-        if let Some(f) = files.first() {
-            let text = std::fs::read_to_string(f).unwrap_or_default();
-            if text.contains("second answer") {
-                break;
-            }
-        }
-        assert!(Instant::now() < deadline, "answer never reached the disk");
-        std::thread::sleep(Duration::from_millis(20));
-    }
-    child.kill().unwrap();
-    child.wait().unwrap();
+    wait_for_session(home.path(), |text| text.contains("second answer"));
+    session.kill();
 
     let file = &session_files(home.path())[0];
     let loaded = mockround::transcript::store::load(file).unwrap();

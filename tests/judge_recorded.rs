@@ -46,15 +46,10 @@ impl JudgeModel for Replay {
         "qwen2.5-coder-1.5b (recorded)".into()
     }
     async fn ask(&self, request: JudgeRequest) -> Result<String, String> {
-        let dim = request
-            .user
-            .split("Dimension \"")
-            .nth(1)
-            .and_then(|rest| rest.split('"').next())
-            .ok_or("not a per-dimension request")?;
+        let dim = request.dimension.ok_or("not a per-dimension request")?;
         self.replies
             .borrow_mut()
-            .get_mut(dim)
+            .get_mut(&dim)
             .and_then(|q| q.pop_front())
             .ok_or_else(|| format!("no recorded reply left for {dim}"))
     }

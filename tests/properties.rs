@@ -117,11 +117,7 @@ fn header() -> Header {
         round: "coding".into(),
         level: "mid".into(),
         started_at: jiff::Timestamp::UNIX_EPOCH,
-        backend: Backend {
-            kind: "offline".into(),
-            model: None,
-            base_url: None,
-        },
+        backend: Backend::offline(),
         seed: Some(1),
         minutes: Some(45),
         questions: Some(2),

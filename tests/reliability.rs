@@ -5,7 +5,7 @@
 
 mod common;
 
-use std::io::{BufRead, BufReader, Write};
+use std::io::Write;
 use std::process::{Command as StdCommand, Stdio};
 use std::time::{Duration, Instant};
 
@@ -22,48 +22,30 @@ fn kill_9_at_random_points_never_corrupts_a_session() {
     let mut rng = mockround::rng::Rng::new(20261125);
     for round in 0..12 {
         let home = home();
-        let mut child = StdCommand::new(bin())
-            .args([
+        let seed = round.to_string();
+        let mut session = LiveSession::start(
+            home.path(),
+            &[
                 "start",
                 "system-design",
                 "--questions",
                 "3",
                 "--seed",
-                &round.to_string(),
-            ])
-            .env("MOCKROUND_HOME", home.path())
-            .env("NO_COLOR", "1")
-            .env_remove("OPENAI_BASE_URL")
-            .env_remove("OPENAI_API_KEY")
-            .env_remove("MOCKROUND_MODEL")
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap();
-        let mut stdin = child.stdin.take().unwrap();
-        let mut out = BufReader::new(child.stdout.take().unwrap());
+                &seed,
+            ],
+        );
         let answers = 1 + rng.below(5);
-        let mut line = String::new();
         for i in 0..answers {
-            loop {
-                line.clear();
-                if out.read_line(&mut line).unwrap_or(0) == 0 || line.starts_with("Interviewer:") {
-                    break;
-                }
-            }
             // A long answer makes the write window larger.
             let body = format!(
                 "answer {i}: I'd chunk by heading, {}",
                 "with retrieval and re-ranking ".repeat(rng.below(200))
             );
-            let _ = writeln!(stdin, "{body}");
-            let _ = stdin.flush();
+            session.answer(&body);
         }
         // kill at a random moment after the last answer was sent
         std::thread::sleep(Duration::from_millis(rng.below(40) as u64));
-        child.kill().unwrap();
-        child.wait().unwrap();
+        session.kill();
 
         let files = session_files(home.path());
         assert_eq!(files.len(), 1);

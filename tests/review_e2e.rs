@@ -4,10 +4,8 @@
 
 mod common;
 
-use std::io::{BufRead, BufReader, Write};
 use std::path::{Path, PathBuf};
-use std::process::{Command as StdCommand, Stdio};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use common::*;
 use serde_json::{json, Value};
@@ -724,60 +722,24 @@ fn plan_dates_relative_to_today_and_bad_dates() {
 /// Start a session, answer `answers`, wait until the last one is on disk,
 /// then kill -9 it.
 fn start_and_kill(home: &Path, answers: &[&str]) -> PathBuf {
-    let bin = assert_cmd::cargo::cargo_bin("mockround");
-    let mut child = StdCommand::new(bin)
-        .args(["start", "system-design", "--questions", "2", "--seed", "8"])
-        .env("MOCKROUND_HOME", home)
-        .env("NO_COLOR", "1")
-        .env_remove("OPENAI_BASE_URL")
-        .env_remove("OPENAI_API_KEY")
-        .env_remove("MOCKROUND_MODEL")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let mut stdin = child.stdin.take().unwrap();
-    let mut stdout = BufReader::new(child.stdout.take().unwrap());
-    let mut line = String::new();
+    let mut session = LiveSession::start(
+        home,
+        &["start", "system-design", "--questions", "2", "--seed", "8"],
+    );
     for a in answers {
-        loop {
-            line.clear();
-            assert!(
-                stdout.read_line(&mut line).unwrap() > 0,
-                "the interview ended early"
-            );
-            if line.starts_with("Interviewer:") {
-                break;
-            }
-        }
-        writeln!(stdin, "{a}").unwrap();
-        stdin.flush().unwrap();
+        assert!(session.answer(a), "the interview ended early");
     }
-    let deadline = Instant::now() + Duration::from_secs(20);
     let last = answers.last().unwrap();
-    loop {
-        if let Some(f) = session_files(home).first() {
-            let text = std::fs::read_to_string(f).unwrap_or_default();
-            // the follow-up after the answer is written too
-            if text.contains(last)
-                && text.trim_end().ends_with('}')
-                && text
-                    .lines()
-                    .last()
-                    .is_some_and(|l| l.contains("\"interviewer\""))
-            {
-                break;
-            }
-        }
-        assert!(
-            Instant::now() < deadline,
-            "the answer never reached the disk"
-        );
-        std::thread::sleep(Duration::from_millis(20));
-    }
-    child.kill().unwrap();
-    child.wait().unwrap();
+    wait_for_session(home, |text| {
+        // the follow-up after the answer is written too
+        text.contains(last)
+            && text.trim_end().ends_with('}')
+            && text
+                .lines()
+                .last()
+                .is_some_and(|l| l.contains("\"interviewer\""))
+    });
+    session.kill();
     session_files(home)[0].clone()
 }
 

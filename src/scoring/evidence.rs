@@ -44,7 +44,9 @@ pub struct CandidateText {
 /// Quotes shorter than this many words say nothing on their own.
 pub const MIN_QUOTE_WORDS: usize = 3;
 
-fn fold(c: char) -> char {
+/// The comparison form of one character: what evidence checking folds
+/// (case, typographic quotes and dashes).
+pub(crate) fn fold(c: char) -> char {
     match c {
         '\u{2018}' | '\u{2019}' | '\u{201B}' | '`' => '\'',
         '\u{201C}' | '\u{201D}' | '\u{201F}' => '"',

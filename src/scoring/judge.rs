@@ -49,6 +49,8 @@ pub struct JudgeRequest {
     pub schema: Value,
     /// 0 for a single sample; higher when `--samples` asks for spread.
     pub temperature: f32,
+    /// The dimension asked about, in the per-dimension mode.
+    pub dimension: Option<String>,
 }
 
 /// One piece of evidence as the model gave it.
@@ -173,11 +175,33 @@ impl JudgePrompts {
         JudgePrompts::load(None).expect("built-in judge templates are valid")
     }
 
-    fn system(&self) -> Result<String, String> {
-        self.templates
-            .render("judge-system.tera", &tera::Context::new())
-            .map(|s| s.trim().to_string())
-            .map_err(|e| e.to_string())
+    /// A request: the system prompt, `template` rendered with the round,
+    /// the transcript and `extra`, and the reply's schema.
+    fn request(
+        &self,
+        template: &str,
+        round: &Round,
+        transcript: &str,
+        extra: (&str, Value),
+        schema: Value,
+        temperature: f32,
+    ) -> Result<JudgeRequest, String> {
+        let render = |name: &str, ctx: &tera::Context| {
+            self.templates.render(name, ctx).map_err(|e| e.to_string())
+        };
+        let mut ctx = tera::Context::new();
+        ctx.insert("round", &json!({"id": round.id, "name": round.name}));
+        ctx.insert("transcript", transcript);
+        ctx.insert(extra.0, &extra.1);
+        Ok(JudgeRequest {
+            system: render("judge-system.tera", &tera::Context::new())?
+                .trim()
+                .to_string(),
+            user: render(template, &ctx)?,
+            schema,
+            temperature,
+            dimension: None,
+        })
     }
 
     /// The request for one dimension (the per-dimension mode, for small
@@ -190,20 +214,16 @@ impl JudgePrompts {
         transcript: &str,
         temperature: f32,
     ) -> Result<JudgeRequest, String> {
-        let mut ctx = tera::Context::new();
-        ctx.insert("round", &json!({"id": round.id, "name": round.name}));
-        ctx.insert("transcript", transcript);
-        ctx.insert("dimension", &dimension_json(d));
-        let user = self
-            .templates
-            .render("judge-dimension.tera", &ctx)
-            .map_err(|e| e.to_string())?;
-        Ok(JudgeRequest {
-            system: self.system()?,
-            user,
-            schema: dimension_schema(false),
+        let mut req = self.request(
+            "judge-dimension.tera",
+            round,
+            transcript,
+            ("dimension", dimension_json(d)),
+            dimension_schema(false),
             temperature,
-        })
+        )?;
+        req.dimension = Some(d.id.clone());
+        Ok(req)
     }
 
     /// The request for every dimension at once (for capable models).
@@ -213,21 +233,15 @@ impl JudgePrompts {
         transcript: &str,
         temperature: f32,
     ) -> Result<JudgeRequest, String> {
-        let mut ctx = tera::Context::new();
-        ctx.insert("round", &json!({"id": round.id, "name": round.name}));
-        ctx.insert("transcript", transcript);
         let dims: Vec<Value> = round.dimensions.iter().map(dimension_json).collect();
-        ctx.insert("dimensions", &dims);
-        let user = self
-            .templates
-            .render("judge-round.tera", &ctx)
-            .map_err(|e| e.to_string())?;
-        Ok(JudgeRequest {
-            system: self.system()?,
-            user,
-            schema: round_schema(round),
+        self.request(
+            "judge-round.tera",
+            round,
+            transcript,
+            ("dimensions", Value::Array(dims)),
+            round_schema(round),
             temperature,
-        })
+        )
     }
 }
 

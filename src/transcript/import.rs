@@ -126,11 +126,7 @@ pub fn parse(
         round,
         level: level.unwrap_or_else(|| "mid".into()),
         started_at: at,
-        backend: Backend {
-            kind: "import".into(),
-            model: None,
-            base_url: None,
-        },
+        backend: Backend::import(),
         seed: None,
         minutes: None,
         questions: None,

@@ -62,6 +62,24 @@ pub struct Backend {
     pub base_url: Option<String>,
 }
 
+impl Backend {
+    /// The built-in offline interviewer.
+    pub fn offline() -> Backend {
+        Backend {
+            kind: "offline".into(),
+            ..Backend::default()
+        }
+    }
+
+    /// A transcript imported from plain text.
+    pub fn import() -> Backend {
+        Backend {
+            kind: "import".into(),
+            ..Backend::default()
+        }
+    }
+}
+
 #[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq)]
 #[serde(rename_all = "snake_case")]
 pub enum Role {

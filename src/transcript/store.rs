@@ -642,11 +642,7 @@ mod summary_tests {
             round: "coding".into(),
             level: "senior".into(),
             started_at: Timestamp::UNIX_EPOCH,
-            backend: Backend {
-                kind: "offline".into(),
-                model: None,
-                base_url: None,
-            },
+            backend: Backend::offline(),
             seed: None,
             minutes: None,
             questions: None,

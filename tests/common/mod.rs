@@ -1,7 +1,10 @@
 //! Shared helpers for the binary's end-to-end tests.
 #![allow(dead_code)]
 
+use std::io::{BufRead, BufReader, Write};
 use std::path::{Path, PathBuf};
+use std::process::{Child, ChildStdin, ChildStdout, Stdio};
+use std::time::{Duration, Instant};
 
 use assert_cmd::Command;
 use serde_json::Value;
@@ -14,18 +17,21 @@ pub fn home() -> tempfile::TempDir {
         .unwrap()
 }
 
+/// Variables of the developer's environment a test must not inherit.
+const INHERITED: [&str; 7] = [
+    "OPENAI_API_KEY",
+    "OPENAI_BASE_URL",
+    "MOCKROUND_MODEL",
+    "OPENAI_ORG_ID",
+    "OPENAI_PROJECT_ID",
+    "VISUAL",
+    "EDITOR",
+];
+
 /// The binary with a clean environment: no model configured, no colour.
 pub fn mockround(home: &Path) -> Command {
     let mut cmd = Command::cargo_bin("mockround").unwrap();
-    for var in [
-        "OPENAI_API_KEY",
-        "OPENAI_BASE_URL",
-        "MOCKROUND_MODEL",
-        "OPENAI_ORG_ID",
-        "OPENAI_PROJECT_ID",
-        "VISUAL",
-        "EDITOR",
-    ] {
+    for var in INHERITED {
         cmd.env_remove(var);
     }
     cmd.env("MOCKROUND_HOME", home)
@@ -73,4 +79,78 @@ pub fn stdout_of(out: &std::process::Output) -> String {
 
 pub fn stderr_of(out: &std::process::Output) -> String {
     String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+/// A session running as a live process, answered line by line, for the
+/// tests that kill it mid-way. Same clean environment as [`mockround`];
+/// stderr is discarded.
+pub struct LiveSession {
+    child: Child,
+    stdin: ChildStdin,
+    stdout: BufReader<ChildStdout>,
+}
+
+impl LiveSession {
+    pub fn start(home: &Path, args: &[&str]) -> LiveSession {
+        let mut cmd = std::process::Command::new(assert_cmd::cargo::cargo_bin("mockround"));
+        for var in INHERITED {
+            cmd.env_remove(var);
+        }
+        let mut child = cmd
+            .args(args)
+            .env("MOCKROUND_HOME", home)
+            .env("NO_COLOR", "1")
+            .env("TERM", "dumb")
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        LiveSession {
+            stdin: child.stdin.take().unwrap(),
+            stdout: BufReader::new(child.stdout.take().unwrap()),
+            child,
+        }
+    }
+
+    /// Wait for the interviewer to speak, then answer. False when the
+    /// session ended (or stopped reading) first.
+    pub fn answer(&mut self, text: &str) -> bool {
+        let mut line = String::new();
+        loop {
+            line.clear();
+            if self.stdout.read_line(&mut line).unwrap_or(0) == 0 {
+                return false;
+            }
+            if line.starts_with("Interviewer:") {
+                break;
+            }
+        }
+        writeln!(self.stdin, "{text}")
+            .and_then(|_| self.stdin.flush())
+            .is_ok()
+    }
+
+    /// kill -9, without warning, and reap it.
+    pub fn kill(mut self) {
+        self.child.kill().unwrap();
+        self.child.wait().unwrap();
+    }
+}
+
+/// Wait (20 s at most) until the newest session file's text is `ready`.
+pub fn wait_for_session(home: &Path, ready: impl Fn(&str) -> bool) {
+    let deadline = Instant::now() + Duration::from_secs(20);
+    loop {
+        if let Some(f) = session_files(home).first() {
+            if ready(&std::fs::read_to_string(f).unwrap_or_default()) {
+                return;
+            }
+        }
+        assert!(
+            Instant::now() < deadline,
+            "the answer never reached the disk"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
 }
