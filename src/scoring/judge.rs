@@ -884,6 +884,10 @@ mod tests {
             .block_on(f)
     }
 
+    fn judged(fake: &Fake, round: &Round, t: &Transcript, mode: Mode) -> ScoreReport {
+        run(judge(fake, &JudgePrompts::builtin(), round, t, mode, 0.0))
+    }
+
     fn transcript() -> Transcript {
         import::parse(
             "t.txt",
@@ -900,14 +904,7 @@ If retrieval finds nothing above the threshold, it says it couldn't find it rath
         let round = cat.get("system-design").unwrap();
         let fabricated = r#"{"strong": [{"quote": "I would use hybrid retrieval with a cross-encoder re-ranker", "why": "strong"}], "weak": [], "score": 4}"#;
         let fake = Fake::new(&[fabricated; 4]);
-        let report = run(judge(
-            &fake,
-            &JudgePrompts::builtin(),
-            round,
-            &transcript(),
-            Mode::PerDimension,
-            0.0,
-        ));
+        let report = judged(&fake, round, &transcript(), Mode::PerDimension);
         for d in &report.dimensions {
             assert!(d.score.unwrap_or(0) <= 3, "{d:?}");
             for e in &d.evidence {
@@ -929,14 +926,7 @@ If retrieval finds nothing above the threshold, it says it couldn't find it rath
 {"strong": [{"quote": "it says it couldn't find it rather than guess", "why": "abstains"}], "weak": [{"quote": "I'd put a load balancer in front and use Redis", "why": "classical"}], "score": "3"}
 ```"#;
         let fake = Fake::new(&["I think this candidate is great!", good, good, good, good]);
-        let report = run(judge(
-            &fake,
-            &JudgePrompts::builtin(),
-            round,
-            &transcript(),
-            Mode::PerDimension,
-            0.0,
-        ));
+        let report = judged(&fake, round, &transcript(), Mode::PerDimension);
         assert!(
             !report.flags.contains(&"fallback".to_string()),
             "{:?}",
@@ -956,14 +946,7 @@ If retrieval finds nothing above the threshold, it says it couldn't find it rath
         let cat = Catalog::builtin();
         let round = cat.get("system-design").unwrap();
         let fake = Fake::new(&["nope"; 8]);
-        let report = run(judge(
-            &fake,
-            &JudgePrompts::builtin(),
-            round,
-            &transcript(),
-            Mode::PerDimension,
-            0.0,
-        ));
+        let report = judged(&fake, round, &transcript(), Mode::PerDimension);
         assert!(
             report.scorer.starts_with("offline (fallback"),
             "{}",
@@ -979,14 +962,7 @@ If retrieval finds nothing above the threshold, it says it couldn't find it rath
         let partial = r#"{"eval_methodology": {"strong": ["We evaluate on a golden set of 300 real questions"], "weak": [], "score": 9},
                          "safety_layer": "garbage"}"#;
         let fake = Fake::new(&[partial]);
-        let report = run(judge(
-            &fake,
-            &JudgePrompts::builtin(),
-            round,
-            &transcript(),
-            Mode::Single,
-            0.0,
-        ));
+        let report = judged(&fake, round, &transcript(), Mode::Single);
         let eval = report
             .dimensions
             .iter()
@@ -1008,14 +984,7 @@ If retrieval finds nothing above the threshold, it says it couldn't find it rath
         let round = cat.get("system-design").unwrap();
         let fake = Fake::new(&[r#"{"strong": [], "weak": [], "score": 4}"#; 4]);
         let t = transcript();
-        let report = run(judge(
-            &fake,
-            &JudgePrompts::builtin(),
-            round,
-            &t,
-            Mode::PerDimension,
-            0.0,
-        ));
+        let report = judged(&fake, round, &t, Mode::PerDimension);
         let offline = heuristic::score(round, &t);
         for (d, o) in report.dimensions.iter().zip(&offline.dimensions) {
             assert_eq!(d.score, o.score, "{d:?}");
@@ -1088,14 +1057,7 @@ If retrieval finds nothing above the threshold, it says it couldn't find it rath
         let round = cat.get(&t.header.round).unwrap();
         let reply = r#"{"strong": [{"quote": "I'd pick NDCG, because it's a ranking metric and this is a ranking problem", "why": "tradeoff"}, {"quote": "The caveat is that clicks are not perfect", "why": "caveat"}], "weak": [], "score": 4}"#;
         let fake = Fake::new(&[reply; 4]);
-        let report = run(judge(
-            &fake,
-            &JudgePrompts::builtin(),
-            round,
-            &t,
-            Mode::PerDimension,
-            0.0,
-        ));
+        let report = judged(&fake, round, &t, Mode::PerDimension);
         assert!(report.flags.iter().any(|f| f == "rubric-parrot"));
         for d in &report.dimensions {
             assert!(d.score.unwrap_or(0) <= 2, "{d:?}");
