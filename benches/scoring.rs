@@ -7,7 +7,7 @@
 use std::time::Instant;
 
 use mockround::rounds::Catalog;
-use mockround::scoring::heuristic;
+use mockround::scoring::reader;
 use mockround::transcript::{import, Transcript};
 
 fn main() {
@@ -30,14 +30,14 @@ fn main() {
     }
     // warm up the lexicon automaton and caches
     for t in &transcripts {
-        heuristic::score(cat.get(&t.header.round).unwrap(), t);
+        reader::score(cat.get(&t.header.round).unwrap(), t);
     }
     let rounds = 20;
     let start = Instant::now();
     let mut sink = 0.0;
     for _ in 0..rounds {
         for t in &transcripts {
-            let r = heuristic::score(cat.get(&t.header.round).unwrap(), t);
+            let r = reader::score(cat.get(&t.header.round).unwrap(), t);
             sink += r.overall.unwrap_or(0.0);
         }
     }

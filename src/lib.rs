@@ -1,23 +1,30 @@
 //! mockround: a terminal mock interviewer for AI-engineer interviews.
 //!
-//! The binary in `main.rs` is a thin shell over this library; the flow is
-//! `cli` -> `config` -> `session` (structure) + `interviewer` (words) ->
-//! `transcript` (saved as it happens) -> `scoring` -> the review commands.
+//! The folders follow the flow: `rounds` (the bank and rubric) feed the
+//! `session` state machine; the `interview` loop joins it with an
+//! interviewer engine and the terminal and saves every turn to a
+//! `transcript`; `scoring` turns a transcript into a score with evidence;
+//! `review` looks back over sessions; `cmd` has one module per subcommand.
+//!
+//! The layers, each using only the ones below it:
+//!
+//! | layer     | modules |
+//! |-----------|---------|
+//! | entry     | `cli`, `cmd` |
+//! | review    | `review` |
+//! | scoring   | `scoring` |
+//! | interview | `interview` |
+//! | core      | `session`, `coverage`, `rounds`, `transcript`, `llm`, `config`, `templates`, `text`, `rng` |
+//!
+//! `ui` (colour, the clock, one-line errors, broken pipes, private files)
+//! imports nothing from the crate, so every layer that prints may use it.
 
-pub mod app;
 pub mod cli;
+pub mod cmd;
 pub mod config;
 pub mod coverage;
-pub mod diagnose;
-pub mod doctor;
 pub mod interview;
-pub mod interviewer;
 pub mod llm;
-pub mod plan;
-pub mod progress;
-pub mod repl;
-pub mod replay;
-pub mod report;
 pub mod review;
 pub mod rng;
 pub mod rounds;
@@ -26,3 +33,4 @@ pub mod session;
 pub mod templates;
 pub mod text;
 pub mod transcript;
+pub mod ui;

@@ -7,10 +7,10 @@ use clap::Parser;
 fn main() -> ExitCode {
     restore_unix_signals();
     let cli = mockround::cli::Cli::parse();
-    match mockround::app::run(cli) {
+    match mockround::cmd::run(cli) {
         Ok(code) => code,
         Err(err) => {
-            eprintln!("mockround: {}", mockround::app::one_line(&err));
+            eprintln!("mockround: {}", mockround::ui::one_line(&err));
             ExitCode::from(1)
         }
     }

@@ -3,7 +3,7 @@
 //! Arbitrary input never panics; what is saved loads back the same.
 
 use mockround::rounds::{self, BUILTIN};
-use mockround::scoring::heuristic;
+use mockround::scoring::reader;
 use mockround::transcript::store::{self, SessionWriter};
 use mockround::transcript::{import, Backend, Event, Header, Role, Turn, TurnKind, FORMAT_VERSION};
 use proptest::prelude::*;
@@ -45,7 +45,7 @@ proptest! {
         let cat = rounds::Catalog::builtin();
         if let Ok(t) = import::parse("fuzz.txt", &text, None) {
             if let Some(round) = cat.get(&t.header.round) {
-                let report = heuristic::score(round, &t);
+                let report = reader::score(round, &t);
                 if let Some(o) = report.overall {
                     prop_assert!((1.0..=4.0).contains(&o));
                 }

@@ -16,7 +16,7 @@ use std::path::Path;
 
 use mockround::rounds::Catalog;
 use mockround::scoring::evidence::CandidateText;
-use mockround::scoring::heuristic;
+use mockround::scoring::reader;
 use mockround::transcript::import;
 use serde::Deserialize;
 
@@ -54,7 +54,7 @@ fn score_dir(dir: &str) -> Vec<Scored> {
         let text = std::fs::read_to_string(dir.join(&file)).unwrap();
         let t = import::parse(&file, &text, None).unwrap();
         let round = cat.get(&t.header.round).unwrap();
-        let report = heuristic::score(round, &t);
+        let report = reader::score(round, &t);
         // every quote must verify against the candidate's own turns
         let cand = CandidateText::new(round, &t);
         for d in &report.dimensions {

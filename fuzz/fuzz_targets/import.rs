@@ -4,7 +4,7 @@ use std::sync::OnceLock;
 
 use libfuzzer_sys::fuzz_target;
 use mockround::rounds::Catalog;
-use mockround::scoring::heuristic;
+use mockround::scoring::reader;
 use mockround::transcript::import;
 
 fn catalog() -> &'static Catalog {
@@ -18,7 +18,7 @@ fuzz_target!(|data: &[u8]| {
     if let Ok(t) = import::parse("fuzz.txt", &text, None) {
         let cat = catalog();
         let round = cat.get(&t.header.round).unwrap_or(&cat.rounds[0]);
-        let report = heuristic::score(round, &t);
+        let report = reader::score(round, &t);
         if let Some(o) = report.overall {
             assert!((1.0..=4.0).contains(&o));
         }

@@ -9,11 +9,11 @@ use std::io::IsTerminal;
 
 use futures::stream::{self, StreamExt};
 
+use crate::cmd::score::{score_transcript, Input};
 use crate::config::{Backend, Config};
 use crate::rounds::Round;
-use crate::scoring::command::{score_transcript, Input};
 use crate::scoring::judge::{self, ClientModel};
-use crate::scoring::{heuristic, ScoreReport};
+use crate::scoring::{reader, ScoreReport};
 
 pub fn score_all(
     config: &Config,
@@ -43,7 +43,7 @@ pub fn score_all(
             .iter()
             .zip(rounds)
             .map(|(i, r)| {
-                let mut rep = heuristic::score(r, &i.loaded.transcript);
+                let mut rep = reader::score(r, &i.loaded.transcript);
                 rep.scorer = format!("offline (fallback: {})", crate::text::ellipsize(&why, 120));
                 rep.flags.push("fallback".into());
                 rep

@@ -24,8 +24,8 @@ use serde_json::{json, Value};
 use crate::config::{JudgeMode, LlmSettings};
 use crate::rounds::{Dimension, Round};
 use crate::scoring::evidence::CandidateText;
-use crate::scoring::heuristic::QuoteReading;
-use crate::scoring::{finish, heuristic, manipulation, DimensionScore, ScoreReport};
+use crate::scoring::reader::QuoteReading;
+use crate::scoring::{finish, manipulation, reader, DimensionScore, ScoreReport};
 use crate::text;
 use crate::transcript::{Role, Transcript};
 
@@ -530,7 +530,7 @@ pub async fn judge<M: JudgeModel>(
     mode: Mode,
     temperature: f32,
 ) -> ScoreReport {
-    let offline = heuristic::score(round, t);
+    let offline = reader::score(round, t);
     let cand = CandidateText::new(round, t);
     let transcript = render_transcript(t, &cand, TRANSCRIPT_CHARS);
     // A quote the offline reader sees as an empty habit, or one said right
@@ -540,7 +540,7 @@ pub async fn judge<M: JudgeModel>(
         if cand.after_hint(q) {
             QuoteReading::Habit
         } else {
-            heuristic::read_quote(round, q)
+            reader::read_quote(round, q)
         }
     };
 
@@ -796,7 +796,7 @@ pub async fn judge_samples<M: JudgeModel>(
         }
     }
     if runs.len() == 1 {
-        return runs.pop().unwrap_or_else(|| heuristic::score(round, t));
+        return runs.pop().unwrap_or_else(|| reader::score(round, t));
     }
     combine_samples(round, runs)
 }
@@ -817,7 +817,7 @@ pub fn score(
     samples: u32,
 ) -> ScoreReport {
     let fallback = |why: String| {
-        let mut r = heuristic::score(round, t);
+        let mut r = reader::score(round, t);
         r.scorer = format!("offline (fallback: {})", text::ellipsize(&why, 120));
         r.flags.push("fallback".into());
         r
@@ -985,7 +985,7 @@ If retrieval finds nothing above the threshold, it says it couldn't find it rath
         let fake = Fake::new(&[r#"{"strong": [], "weak": [], "score": 4}"#; 4]);
         let t = transcript();
         let report = judged(&fake, round, &t, Mode::PerDimension);
-        let offline = heuristic::score(round, &t);
+        let offline = reader::score(round, &t);
         for (d, o) in report.dimensions.iter().zip(&offline.dimensions) {
             assert_eq!(d.score, o.score, "{d:?}");
         }
@@ -1030,7 +1030,7 @@ If retrieval finds nothing above the threshold, it says it couldn't find it rath
         let round = cat.get("system-design").unwrap();
         let reasoning = "If retrieval finds nothing above the threshold, it says it couldn't find it rather than guess";
         assert_eq!(
-            heuristic::read_quote(round, reasoning),
+            reader::read_quote(round, reasoning),
             QuoteReading::Reasoning
         );
         let buzz = "I'd put a load balancer in front and use Redis";
@@ -1040,7 +1040,7 @@ If retrieval finds nothing above the threshold, it says it couldn't find it rath
         let finding = parse_dimension(&reply).unwrap();
         let t = transcript();
         let cand = CandidateText::new(round, &t);
-        let v = verify(&finding, &cand, &|q| heuristic::read_quote(round, q));
+        let v = verify(&finding, &cand, &|q| reader::read_quote(round, q));
         assert_eq!(v.contested, 1);
         assert_eq!(v.weak.len(), 1);
         assert!(v.weak[0].0.contains("load balancer"));

@@ -1,6 +1,6 @@
 //! Scoring a transcript against its round's weak/strong rubric.
 //!
-//! Two scorers produce the same [`ScoreReport`]: `heuristic` (offline, the
+//! Two scorers produce the same [`ScoreReport`]: `reader` (offline, the
 //! default without a model) and `judge` (a model finds and quotes evidence,
 //! the code verifies the quotes and computes the scores). Either way the
 //! overall is computed here from the per-dimension scores, every piece of
@@ -8,14 +8,11 @@
 //! "not enough evidence" instead of inventing a score.
 
 pub mod batch;
-pub mod command;
 pub mod evidence;
-pub mod heuristic;
 pub mod judge;
 pub mod manipulation;
-pub mod selfscore;
+pub mod reader;
 pub mod signals;
-pub mod view;
 
 use serde::{Deserialize, Serialize};
 

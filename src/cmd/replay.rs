@@ -18,10 +18,10 @@ use anyhow::Result;
 
 use crate::cli::ReplayArgs;
 use crate::config::Config;
-use crate::repl::render::Style;
 use crate::review::{self, Review, ScoreSource};
 use crate::rounds::Catalog;
 use crate::transcript::{Role, TurnKind};
+use crate::ui::Style;
 
 /// The longest a single pause lasts, whatever the speed.
 pub const MAX_PAUSE: Duration = Duration::from_secs(3);
@@ -139,7 +139,7 @@ impl<W: Write> Player<W> {
     fn header(&mut self, r: &Review) -> io::Result<()> {
         let h = &r.transcript.header;
         let when = if r.timed() {
-            review::local_time(h.started_at)
+            crate::ui::local_time(h.started_at)
         } else {
             "imported transcript".into()
         };
@@ -345,13 +345,13 @@ impl<W: Write> Player<W> {
 
     fn score(&mut self, r: &Review) -> io::Result<()> {
         let source = match &r.score_source {
-            ScoreSource::Saved(at) => format!("saved {}", review::local_time(*at)),
+            ScoreSource::Saved(at) => format!("saved {}", crate::ui::local_time(*at)),
             ScoreSource::Computed => "scored now: nothing saved with the transcript".to_string(),
         };
         let line = format!("== Score ({source})");
         writeln!(self.out, "{}\n", self.style.bold(&line))?;
         let rendered =
-            crate::scoring::view::render(r.round, &r.score, r.self_score.as_ref(), &self.style);
+            crate::review::scorecard::render(r.round, &r.score, r.self_score.as_ref(), &self.style);
         write!(self.out, "{rendered}")?;
         if r.evidence.is_empty() {
             return Ok(());

@@ -7,11 +7,11 @@ use std::path::Path;
 use anyhow::Result;
 use jiff::Timestamp;
 
-use crate::repl::input::LineSource;
-use crate::repl::render::Style;
+use crate::interview::repl::input::LineSource;
 use crate::rounds::Round;
 use crate::transcript::store::SessionWriter;
 use crate::transcript::{Event, SelfScore, SelfScoreEvent};
+use crate::ui::Style;
 
 /// Ask for a 1–4 on each dimension (Enter skips one) and return the answers.
 pub fn ask(round: &Round, input: &mut dyn LineSource) -> Vec<SelfScore> {

@@ -7,6 +7,12 @@
 //! session without a score (or a plain-text transcript) is scored on the
 //! spot with the configured scorer, and the result says so.
 
+pub mod diagnose;
+pub mod plan;
+pub mod progress;
+pub mod report;
+pub mod scorecard;
+
 use std::collections::BTreeSet;
 use std::path::PathBuf;
 
@@ -157,7 +163,7 @@ pub fn load<'c>(
     spec: &str,
     round_override: Option<&str>,
 ) -> Result<Review<'c>> {
-    let input = crate::scoring::command::load_input(config, spec, round_override)?;
+    let input = crate::cmd::score::load_input(config, spec, round_override)?;
     let t = input.loaded.transcript;
     let round = catalog
         .require(&t.header.round)
@@ -165,7 +171,7 @@ pub fn load<'c>(
     let (score, score_source) = match t.latest_score() {
         Some(s) => (s.report.clone(), ScoreSource::Saved(s.at)),
         None => (
-            crate::scoring::command::score_transcript(config, round, &t, 1),
+            crate::cmd::score::score_transcript(config, round, &t, 1),
             ScoreSource::Computed,
         ),
     };
@@ -530,31 +536,9 @@ pub fn human_duration(secs: f64) -> String {
     }
 }
 
-/// `mockround progress | head` closing the pipe early is not an error.
-pub fn quiet_broken_pipe(r: Result<std::process::ExitCode>) -> Result<std::process::ExitCode> {
-    match r {
-        Err(e)
-            if e.chain().any(|c| {
-                c.downcast_ref::<std::io::Error>()
-                    .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
-            }) =>
-        {
-            Ok(std::process::ExitCode::SUCCESS)
-        }
-        other => other,
-    }
-}
-
-/// A timestamp as people read it: local date and time to the minute.
-pub fn local_time(ts: Timestamp) -> String {
-    ts.to_zoned_datetime(jiff::tz::TimeZone::system())
-        .strftime("%Y-%m-%d %H:%M")
-        .to_string()
-}
-
 /// mm:ss on the interview clock.
 pub fn clock(secs: f64) -> String {
-    crate::repl::render::clock(std::time::Duration::from_secs_f64(secs.max(0.0)))
+    crate::ui::clock(std::time::Duration::from_secs_f64(secs.max(0.0)))
 }
 
 #[cfg(test)]

@@ -11,13 +11,14 @@ use jiff::Timestamp;
 
 use crate::cli::ScoreArgs;
 use crate::config::{Backend, Config};
-use crate::repl::input::{LineSource, Piped, Terminal};
-use crate::repl::render::Style;
+use crate::interview::repl::input::{LineSource, Piped, Terminal};
+use crate::review::scorecard as view;
 use crate::rounds::{Catalog, Round};
-use crate::scoring::{heuristic, view, ScoreReport};
+use crate::scoring::{reader, ScoreReport};
 use crate::transcript::import::{self, LoadedAny};
 use crate::transcript::store::{self, SessionWriter};
 use crate::transcript::{Event, ScoreEvent, SelfScoreEvent, Transcript};
+use crate::ui::Style;
 
 /// One input, loaded and matched to its round.
 pub struct Input {
@@ -69,7 +70,7 @@ pub fn score_transcript(
     samples: u32,
 ) -> ScoreReport {
     match &config.backend {
-        Backend::Offline { .. } => heuristic::score(round, t),
+        Backend::Offline { .. } => reader::score(round, t),
         Backend::Llm(settings) => {
             crate::scoring::judge::score(settings, &config.paths.config_dir, round, t, samples)
         }
@@ -150,7 +151,7 @@ pub fn run(config: &Config, catalog: &Catalog, args: ScoreArgs) -> Result<ExitCo
             if inputs.len() > 1 {
                 println!("{}", i.shown);
             }
-            let scores = crate::scoring::selfscore::ask(round, source.as_mut());
+            let scores = crate::cmd::self_score::ask(round, source.as_mut());
             if scores.is_empty() {
                 continue;
             }
@@ -188,7 +189,7 @@ pub fn run(config: &Config, catalog: &Catalog, args: ScoreArgs) -> Result<ExitCo
         }
         if writable(i) {
             if let Err(e) = save_score(&i.path, round, report, judge_model(config)) {
-                eprintln!("mockround: {}: {}", i.shown, crate::app::one_line(&e));
+                eprintln!("mockround: {}: {}", i.shown, crate::ui::one_line(&e));
             }
         }
         if args.json {

@@ -3,71 +3,11 @@
 //! plain `Interviewer:` lines when stdout is a pipe so the output reads like
 //! the plain-text transcript format.
 
-use std::io::{IsTerminal, Write};
+use std::io::Write;
 use std::time::Duration;
 
-use crate::interviewer::Sink;
-
-#[derive(Debug, Clone, Copy)]
-pub struct Style {
-    pub color: bool,
-    pub tty: bool,
-}
-
-impl Style {
-    pub fn detect() -> Style {
-        let tty = std::io::stdout().is_terminal();
-        let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
-        let dumb = std::env::var("TERM").is_ok_and(|t| t == "dumb");
-        Style {
-            color: tty && !no_color && !dumb,
-            tty,
-        }
-    }
-
-    pub fn plain() -> Style {
-        Style {
-            color: false,
-            tty: false,
-        }
-    }
-
-    fn paint(&self, code: &str, s: &str) -> String {
-        if self.color {
-            format!("\x1b[{code}m{s}\x1b[0m")
-        } else {
-            s.to_string()
-        }
-    }
-
-    pub fn bold(&self, s: &str) -> String {
-        self.paint("1", s)
-    }
-    pub fn dim(&self, s: &str) -> String {
-        self.paint("2", s)
-    }
-    pub fn cyan(&self, s: &str) -> String {
-        self.paint("36", s)
-    }
-    pub fn green(&self, s: &str) -> String {
-        self.paint("32", s)
-    }
-    pub fn yellow(&self, s: &str) -> String {
-        self.paint("33", s)
-    }
-    pub fn red(&self, s: &str) -> String {
-        self.paint("31", s)
-    }
-    pub fn magenta(&self, s: &str) -> String {
-        self.paint("35", s)
-    }
-}
-
-/// mm:ss
-pub fn clock(d: Duration) -> String {
-    let s = d.as_secs();
-    format!("{}:{:02}", s / 60, s % 60)
-}
+use crate::interview::interviewer::Sink;
+use crate::ui::Style;
 
 /// The terminal side of an interview: prints interviewer turns as they
 /// stream in and notices between them.

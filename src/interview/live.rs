@@ -14,11 +14,11 @@ use jiff::Timestamp;
 
 use crate::config::Config;
 use crate::coverage;
-use crate::interviewer::{Context, EarlierQuestion, Interviewer, Reply};
-use crate::repl::commands::{self, Command};
-use crate::repl::editor;
-use crate::repl::input::{Input, LineSource};
-use crate::repl::render::{clock, Console};
+use crate::interview::interviewer::{Context, EarlierQuestion, Interviewer, Reply};
+use crate::interview::repl::commands::{self, Command};
+use crate::interview::repl::editor;
+use crate::interview::repl::input::{Input, LineSource};
+use crate::interview::repl::render::Console;
 use crate::rounds::Round;
 use crate::session::{Next, Resume, Session, WrapReason};
 use crate::text;
@@ -27,6 +27,7 @@ use crate::transcript::{
     Backend, EndEvent, EndStatus, Event, Header, ResumeEvent, Role, Transcript, Turn, TurnKind,
     FORMAT_VERSION,
 };
+use crate::ui::clock;
 
 /// Answers longer than this are cut (and the person told): nobody types
 /// this much, and a runaway paste should not fill the disk or the prompt.
@@ -314,7 +315,7 @@ impl<'a> Live<'a> {
     }
 
     fn show_again(&mut self, text: &str) {
-        use crate::interviewer::Sink;
+        use crate::interview::interviewer::Sink;
         self.console.begin();
         self.console.token(text);
         self.console.end();

@@ -25,10 +25,10 @@ use serde::Serialize;
 
 use crate::cli::PlanArgs;
 use crate::config::Config;
-use crate::diagnose::{phase_name, PHASES};
-use crate::progress::{self, Progress};
-use crate::repl::render::Style;
+use crate::review::diagnose::{phase_name, PHASES};
+use crate::review::progress::{self, Progress};
 use crate::rounds::Catalog;
+use crate::ui::Style;
 
 /// Sessions of the weakest round every week, whatever the week's focus.
 pub const WEEKLY_MINIMUM: u32 = 2;
@@ -125,7 +125,7 @@ pub fn days_left(args: &PlanArgs, today: Date) -> Result<(i64, bool)> {
 }
 
 pub fn run(config: &Config, catalog: &Catalog, args: PlanArgs) -> Result<ExitCode> {
-    crate::review::quiet_broken_pipe(show(config, catalog, args))
+    crate::ui::quiet_broken_pipe(show(config, catalog, args))
 }
 
 fn show(config: &Config, catalog: &Catalog, args: PlanArgs) -> Result<ExitCode> {

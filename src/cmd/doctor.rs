@@ -13,8 +13,8 @@ use clap::Parser;
 use crate::cli::{Cli, ModelArgs};
 use crate::config::{Backend, Config, InterviewerMode, LlmSettings};
 use crate::llm::{self, ChatRequest, FormatUsed, LlmClient, LlmError, Message, OutputFormat};
-use crate::repl::render::Style;
 use crate::rounds::Catalog;
+use crate::ui::Style;
 
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Verdict {

@@ -585,7 +585,7 @@ mod tests {
         assert_eq!(as_data("x\u{200b}y"), "xy");
     }
 
-    use crate::interviewer::EarlierQuestion;
+    use crate::interview::interviewer::EarlierQuestion;
     use crate::rounds::Catalog;
     use std::collections::BTreeSet;
     use std::time::Duration;

@@ -34,8 +34,8 @@ use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 
 use crate::config::Config;
-use crate::repl::render::Style;
 use crate::rounds::Catalog;
+use crate::ui::Style;
 
 pub const DIAGNOSTIC_VERSION: u32 = 1;
 
@@ -293,7 +293,7 @@ pub fn save(path: &Path, d: &Diagnosis) -> Result<()> {
     }
     let mut json = serde_json::to_vec_pretty(d)?;
     json.push(b'\n');
-    crate::report::write_private(path, &json)
+    crate::ui::write_private(path, &json)
 }
 
 /// Read six answers from a pipe: one per line, blank lines and `#`
@@ -361,7 +361,7 @@ fn ask_interactive(style: &Style) -> Result<[Answer; 6]> {
 }
 
 pub fn run(config: &Config, catalog: &Catalog, json: bool) -> Result<ExitCode> {
-    crate::review::quiet_broken_pipe(show(config, catalog, json))
+    crate::ui::quiet_broken_pipe(show(config, catalog, json))
 }
 
 fn show(config: &Config, catalog: &Catalog, json: bool) -> Result<ExitCode> {

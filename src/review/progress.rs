@@ -23,10 +23,10 @@ use jiff::Timestamp;
 use serde::Serialize;
 
 use crate::config::Config;
-use crate::diagnose::{self, Diagnosis};
-use crate::repl::render::Style;
+use crate::review::diagnose::{self, Diagnosis};
 use crate::rounds::Catalog;
 use crate::transcript::store::{self, Summary};
+use crate::ui::Style;
 
 /// Scored sessions averaged for a round's "recent" score.
 pub const RECENT: usize = 3;
@@ -116,7 +116,7 @@ pub fn collect(config: &Config, catalog: &Catalog) -> Progress {
     let diagnostic = match diagnose::load_saved(&config.paths.diagnostic_file()) {
         Ok(d) => d,
         Err(e) => {
-            eprintln!("mockround: {}", crate::app::one_line(&e));
+            eprintln!("mockround: {}", crate::ui::one_line(&e));
             None
         }
     };
@@ -408,7 +408,7 @@ fn hours(minutes: f64) -> String {
 }
 
 pub fn run(config: &Config, catalog: &Catalog, json: bool) -> Result<ExitCode> {
-    crate::review::quiet_broken_pipe(show(config, catalog, json))
+    crate::ui::quiet_broken_pipe(show(config, catalog, json))
 }
 
 fn show(config: &Config, catalog: &Catalog, json: bool) -> Result<ExitCode> {
@@ -577,7 +577,7 @@ fn diagnostic_line(catalog: &Catalog, d: &Diagnosis, p: Option<&Progress>) -> St
         .get(&d.start)
         .map(|r| r.name.clone())
         .unwrap_or_else(|| d.start.clone());
-    let date = crate::review::local_time(d.at);
+    let date = crate::ui::local_time(d.at);
     let stuck = if d.stuck.is_empty() {
         "no question was a gap".to_string()
     } else {

@@ -195,7 +195,7 @@ pub fn run(config: &Config, catalog: &Catalog, args: ReportArgs) -> Result<ExitC
     let text = render(&doc, args.format, Some(&config.paths.config_dir))?;
     match &args.output {
         Some(path) => {
-            write_private(path, text.as_bytes())?;
+            crate::ui::write_private(path, text.as_bytes())?;
             let kind = match args.format {
                 ReportFormat::Md => "markdown",
                 ReportFormat::Html => "HTML",
@@ -236,38 +236,6 @@ pub fn render(doc: &ReportDoc, format: ReportFormat, config_dir: Option<&Path>) 
     templates.render(name, &ctx)
 }
 
-/// Write a file only its owner can read, replacing it atomically so a
-/// failed write never leaves half a report (or a world-readable one).
-pub fn write_private(path: &Path, bytes: &[u8]) -> Result<()> {
-    let shown = path.display();
-    if path.is_dir() {
-        anyhow::bail!("{shown} is a directory; give a file name, e.g. -o {shown}/report.html");
-    }
-    let dir = match path.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-        _ => std::path::PathBuf::from("."),
-    };
-    if !dir.is_dir() {
-        anyhow::bail!(
-            "cannot write {shown}: the directory {} does not exist",
-            dir.display()
-        );
-    }
-    // tempfile creates its files 0600 on unix.
-    let mut tmp = tempfile::NamedTempFile::new_in(&dir).with_context(|| {
-        format!(
-            "cannot write {shown}: cannot create a file in {}",
-            dir.display()
-        )
-    })?;
-    tmp.write_all(bytes)
-        .and_then(|_| tmp.as_file().sync_all())
-        .with_context(|| format!("cannot write {shown}"))?;
-    tmp.persist(path)
-        .map_err(|e| anyhow::anyhow!("cannot write {shown}: {}", e.error))?;
-    Ok(())
-}
-
 /// Build the report document from a reviewed session.
 pub fn build(r: &Review) -> ReportDoc {
     let h = &r.transcript.header;
@@ -282,7 +250,7 @@ pub fn build(r: &Review) -> ReportDoc {
         source: if r.saved_session { "session" } else { "import" },
         title: h.title.clone(),
         started_at: timed.then_some(h.started_at),
-        started_local: timed.then(|| review::local_time(h.started_at)),
+        started_local: timed.then(|| crate::ui::local_time(h.started_at)),
         duration_s: duration,
         duration_label: duration.map(|d| review::human_duration(d as f64)),
         minutes_planned: h.minutes,

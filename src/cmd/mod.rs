@@ -1,6 +1,11 @@
 //! One function per subcommand: load what it needs, call into the library,
 //! print. Kept thin so the logic stays testable in its own module.
 
+pub mod doctor;
+pub mod replay;
+pub mod score;
+pub mod self_score;
+
 use std::io::{IsTerminal, Write};
 use std::process::ExitCode;
 
@@ -8,27 +13,16 @@ use anyhow::{Context as _, Result};
 
 use crate::cli::{Cli, Command, StartArgs};
 use crate::config::{Backend, Config};
-use crate::interview::{Live, NewSession, Outcome};
-use crate::interviewer::llm::LlmInterviewer;
-use crate::interviewer::scripted::Scripted;
-use crate::interviewer::Interviewer;
-use crate::repl::input::{LineSource, Piped, Terminal};
-use crate::repl::render::{clock, Console, Style};
+use crate::interview::interviewer::llm::LlmInterviewer;
+use crate::interview::interviewer::scripted::Scripted;
+use crate::interview::interviewer::Interviewer;
+use crate::interview::live::{Live, NewSession, Outcome};
+use crate::interview::repl::input::{LineSource, Piped, Terminal};
+use crate::interview::repl::render::Console;
 use crate::rounds::{Catalog, Round};
 use crate::transcript::store;
 use crate::transcript::{self, EndStatus};
-
-/// Render an error chain on one line, as the quality bar asks.
-pub fn one_line(err: &anyhow::Error) -> String {
-    let mut parts: Vec<String> = Vec::new();
-    for cause in err.chain() {
-        let s = crate::text::squash_ws(&cause.to_string());
-        if !parts.iter().any(|p| p.contains(&s)) {
-            parts.push(s);
-        }
-    }
-    parts.join(": ")
-}
+use crate::ui::{clock, Style};
 
 pub fn run(cli: Cli) -> Result<ExitCode> {
     let config = Config::load(&cli.model)?;
@@ -52,13 +46,13 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             cmd_sessions(&config, Some(&catalog), round.as_deref(), json, limit)
         }
         Command::Rounds { round, json } => cmd_rounds(&catalog, round.as_deref(), json),
-        Command::Score(args) => crate::scoring::command::run(&config, &catalog, args),
-        Command::Replay(args) => crate::replay::run(&config, &catalog, args),
-        Command::Report(args) => crate::report::run(&config, &catalog, args),
-        Command::Progress { json } => crate::progress::run(&config, &catalog, json),
-        Command::Diagnose { json } => crate::diagnose::run(&config, &catalog, json),
-        Command::Plan(args) => crate::plan::run(&config, &catalog, args),
-        Command::Doctor => crate::doctor::run(&config, &catalog),
+        Command::Score(args) => crate::cmd::score::run(&config, &catalog, args),
+        Command::Replay(args) => crate::cmd::replay::run(&config, &catalog, args),
+        Command::Report(args) => crate::review::report::run(&config, &catalog, args),
+        Command::Progress { json } => crate::review::progress::run(&config, &catalog, json),
+        Command::Diagnose { json } => crate::review::diagnose::run(&config, &catalog, json),
+        Command::Plan(args) => crate::review::plan::run(&config, &catalog, args),
+        Command::Doctor => crate::cmd::doctor::run(&config, &catalog),
     }
 }
 
@@ -92,7 +86,7 @@ fn engine(
         }
         Backend::Llm(settings) => {
             let built = crate::templates::Templates::load(Some(&config.paths.config_dir))
-                .map_err(|e| one_line(&e))
+                .map_err(|e| crate::ui::one_line(&e))
                 .and_then(|t| LlmInterviewer::new(settings, t, seed).map_err(|e| e.to_string()));
             match built {
                 Ok(llm) => {
@@ -232,11 +226,11 @@ fn finish(
             input.read_short("Rate yourself on each dimension before seeing the score? [Y/n] ")
         {
             if !answer.to_ascii_lowercase().starts_with('n') {
-                crate::scoring::selfscore::ask_and_save(round, &outcome.path, input)?;
+                crate::cmd::self_score::ask_and_save(round, &outcome.path, input)?;
             }
         }
     }
-    crate::scoring::command::score_finished_session(config, round, &outcome.path)?;
+    crate::cmd::score::score_finished_session(config, round, &outcome.path)?;
     println!(
         "{}",
         style.dim(&format!(

@@ -4,10 +4,10 @@
 
 use std::fmt::Write as _;
 
-use crate::repl::render::Style;
 use crate::rounds::Round;
 use crate::scoring::ScoreReport;
 use crate::transcript::SelfScoreEvent;
+use crate::ui::Style;
 
 /// What a flag means, in one line for a person.
 pub fn explain_flag(flag: &str) -> &'static str {

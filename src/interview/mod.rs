@@ -1,0 +1,7 @@
+//! The live interview: the loop (`live`) that joins the session state
+//! machine, an interviewer engine (`interviewer`: the offline one or a
+//! model) and the terminal front end (`repl`).
+
+pub mod interviewer;
+pub mod live;
+pub mod repl;
