@@ -143,7 +143,7 @@ fn write_session(dir: &Path, i: usize) {
         let score = |k: usize| ((i + k) % 4 + 1) as u8;
         let report = ScoreReport {
             round: round.into(),
-            scorer: "offline".into(),
+            scorer: mockround::scoring::Scorer::Offline,
             overall: Some(2.5),
             verdict: "lean hire".into(),
             dimensions: dims

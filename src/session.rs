@@ -12,7 +12,7 @@ use std::time::Duration;
 use crate::coverage::AnswerAnalysis;
 use crate::rng::Rng;
 use crate::rounds::{Question, Round, LEVELS};
-use crate::transcript::{Role, Transcript, TurnKind};
+use crate::transcript::{Role, Target, Transcript, TurnKind};
 
 /// What the session wants to happen after the last answer.
 #[derive(Debug, Clone, PartialEq)]
@@ -27,14 +27,14 @@ pub enum Next {
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct FollowUp {
-    pub target: Target,
+    pub target: Aim,
     /// A verbatim phrase of the last answer to tie the follow-up to.
     pub quote: Option<String>,
 }
 
 /// What a follow-up is aiming at.
 #[derive(Debug, Clone, PartialEq)]
-pub enum Target {
+pub enum Aim {
     /// Probe the key point with this id: the answer missed it.
     KeyPoint(String),
     /// Ask the question's pressure follow-up with this index: everything
@@ -49,24 +49,24 @@ pub enum Target {
     },
 }
 
-impl Target {
+impl Aim {
     /// How the transcript records it.
-    pub fn label(&self) -> String {
+    pub fn recorded(&self) -> Target {
         match self {
-            Target::KeyPoint(id) => id.clone(),
-            Target::Pressure(i) => format!("pressure:{i}"),
-            Target::Nudge(_) => "nudge".into(),
-            Target::Redirect { .. } => "redirect".into(),
+            Aim::KeyPoint(id) => Target::KeyPoint(id.clone()),
+            Aim::Pressure(i) => Target::Pressure(*i),
+            Aim::Nudge(_) => Target::Nudge,
+            Aim::Redirect { .. } => Target::Redirect,
         }
     }
 
     /// The key point a follow-up aims at, if any.
     pub fn key_point(&self) -> Option<&str> {
         match self {
-            Target::KeyPoint(id) => Some(id),
-            Target::Nudge(k) => k.as_deref(),
-            Target::Redirect { key_point, .. } => key_point.as_deref(),
-            Target::Pressure(_) => None,
+            Aim::KeyPoint(id) => Some(id),
+            Aim::Nudge(k) => k.as_deref(),
+            Aim::Redirect { key_point, .. } => key_point.as_deref(),
+            Aim::Pressure(_) => None,
         }
     }
 }
@@ -96,8 +96,8 @@ pub struct Plan {
 pub struct QuestionState {
     pub id: String,
     pub follow_ups: u32,
-    /// Targets already asked (`Target::label`), never asked twice.
-    pub asked: BTreeSet<String>,
+    /// What was already asked on this question, never asked twice.
+    pub asked: BTreeSet<Target>,
     /// Key points covered by any answer to this question.
     pub covered: BTreeSet<String>,
     /// Key points given away by /hint.
@@ -300,17 +300,13 @@ impl Session {
 
     /// Record that a follow-up was asked (the engine may have phrased it,
     /// but the structure counts it).
-    pub fn record_follow_up(&mut self, target: &Target) {
+    pub fn record_follow_up(&mut self, target: &Aim) {
         if let Some(cur) = self.current.as_mut() {
             cur.follow_ups += 1;
-            cur.asked.insert(target.label());
-            if let Target::KeyPoint(id) = target {
-                // the same point is not probed again under another label
-                cur.asked.insert(id.clone());
-            }
+            cur.asked.insert(target.recorded());
             match target {
-                Target::Nudge(_) => cur.nudged = true,
-                Target::Redirect { .. } => cur.redirected = true,
+                Aim::Nudge(_) => cur.nudged = true,
+                Aim::Redirect { .. } => cur.redirected = true,
                 _ => {}
             }
         }
@@ -340,7 +336,9 @@ impl Session {
         let missing: Vec<&str> = q
             .key_points
             .iter()
-            .filter(|k| !cur.covered.contains(&k.id) && !cur.asked.contains(&k.id))
+            .filter(|k| {
+                !cur.covered.contains(&k.id) && !cur.asked.contains(&Target::KeyPoint(k.id.clone()))
+            })
             .map(|k| k.id.as_str())
             .collect();
 
@@ -350,7 +348,7 @@ impl Session {
                 // is stuck teaches nothing.
                 if !cur.nudged && budget_left {
                     return Next::FollowUp(FollowUp {
-                        target: Target::Nudge(missing.first().map(|s| s.to_string())),
+                        target: Aim::Nudge(missing.first().map(|s| s.to_string())),
                         quote: None,
                     });
                 }
@@ -358,7 +356,7 @@ impl Session {
             }
             if a.off_topic && !cur.redirected && budget_left {
                 return Next::FollowUp(FollowUp {
-                    target: Target::Redirect {
+                    target: Aim::Redirect {
                         key_point: missing.first().map(|s| s.to_string()),
                         foreign: a.foreign,
                     },
@@ -377,15 +375,14 @@ impl Session {
                 .map(|k| k.probe.as_str())
                 .unwrap_or("");
             return Next::FollowUp(FollowUp {
-                target: Target::KeyPoint(kp.to_string()),
+                target: Aim::KeyPoint(kp.to_string()),
                 quote: crate::coverage::quote_for(clauses, probe),
             });
         }
-        let pressure =
-            (0..q.follow_ups.len()).find(|i| !cur.asked.contains(&Target::Pressure(*i).label()));
+        let pressure = (0..q.follow_ups.len()).find(|i| !cur.asked.contains(&Target::Pressure(*i)));
         match pressure {
             Some(i) => Next::FollowUp(FollowUp {
-                target: Target::Pressure(i),
+                target: Aim::Pressure(i),
                 quote: crate::coverage::quote_for(clauses, &q.follow_ups[i]),
             }),
             None => self.next_question(elapsed),
@@ -438,9 +435,9 @@ impl Session {
                         c.follow_ups += 1;
                         if let Some(target) = &turn.target {
                             c.asked.insert(target.clone());
-                            match target.as_str() {
-                                "nudge" => c.nudged = true,
-                                "redirect" => c.redirected = true,
+                            match target {
+                                Target::Nudge => c.nudged = true,
+                                Target::Redirect => c.redirected = true,
                                 _ => {}
                             }
                         }
@@ -448,8 +445,9 @@ impl Session {
                     last_interviewer_turn = Some(turn.clone());
                 }
                 (Role::Interviewer, TurnKind::Hint) => {
-                    if let (Some(c), Some(target)) = (current.as_mut(), &turn.target) {
-                        c.hinted.insert(target.clone());
+                    let hinted = turn.target.as_ref().and_then(|t| t.key_point());
+                    if let (Some(c), Some(id)) = (current.as_mut(), hinted) {
+                        c.hinted.insert(id.to_string());
                     }
                 }
                 (Role::Candidate, _) => {
@@ -539,7 +537,7 @@ mod tests {
         let Next::FollowUp(f) = s.after_answer(&r, &thin, Duration::from_secs(60)) else {
             panic!()
         };
-        assert_eq!(f.target, Target::KeyPoint(q.key_points[0].id.clone()));
+        assert_eq!(f.target, Aim::KeyPoint(q.key_points[0].id.clone()));
 
         let mut s = Session::new(&r, "mid", None, Some(1), None, 3, &[]);
         s.start(Duration::ZERO);
@@ -548,7 +546,7 @@ mod tests {
         let Next::FollowUp(f) = s.after_answer(&r, &full, Duration::from_secs(60)) else {
             panic!()
         };
-        assert_eq!(f.target, Target::Pressure(0));
+        assert_eq!(f.target, Aim::Pressure(0));
     }
 
     #[test]
@@ -562,7 +560,7 @@ mod tests {
         let Next::FollowUp(f) = next else {
             panic!("{next:?}")
         };
-        assert!(matches!(f.target, Target::Nudge(_)));
+        assert!(matches!(f.target, Aim::Nudge(_)));
         s.record_follow_up(&f.target);
         // a second non-answer moves on
         assert!(matches!(
@@ -598,7 +596,7 @@ mod tests {
         );
         let mut seen = BTreeSet::new();
         while let Next::FollowUp(f) = s.after_answer(&r, &thin, Duration::from_secs(5)) {
-            assert!(seen.insert(f.target.label()), "repeated {:?}", f.target);
+            assert!(seen.insert(f.target.recorded()), "repeated {:?}", f.target);
             s.record_follow_up(&f.target);
         }
         assert_eq!(seen.len(), 5);

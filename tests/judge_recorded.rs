@@ -110,7 +110,7 @@ fn recorded_small_model_replies_meet_the_samples_bar() {
             0.0,
         ));
         assert!(
-            report.scorer.starts_with("judge:qwen"),
+            report.scorer.to_string().starts_with("judge:qwen"),
             "{file}: the recorded replies were usable: {}",
             report.scorer
         );

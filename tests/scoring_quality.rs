@@ -80,7 +80,7 @@ fn score_dir(dir: &str) -> Vec<Scored> {
                 .iter()
                 .map(|d| (d.id.clone(), d.score))
                 .collect(),
-            flags: report.flags.clone(),
+            flags: report.flags.iter().map(|f| f.to_string()).collect(),
         });
     }
     out

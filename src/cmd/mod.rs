@@ -21,7 +21,7 @@ use crate::interview::repl::input::{LineSource, Piped, Terminal};
 use crate::interview::repl::render::Console;
 use crate::rounds::{Catalog, Round};
 use crate::transcript::store;
-use crate::transcript::{self, EndStatus};
+use crate::transcript::{self, BackendKind, EndStatus};
 use crate::ui::{clock, Style};
 
 pub fn run(cli: Cli) -> Result<ExitCode> {
@@ -92,7 +92,7 @@ fn engine(
                 Ok(llm) => {
                     console.spin = true;
                     let backend = transcript::Backend {
-                        kind: "openai-compatible".into(),
+                        kind: BackendKind::OpenaiCompatible,
                         model: llm.resolve_model(),
                         base_url: Some(llm.client().url().to_string()),
                     };
@@ -255,7 +255,7 @@ fn cmd_resume(
         _ => {
             let newest = store::session_files(&dir)
                 .into_iter()
-                .find(|p| store::summarize(p).is_ok_and(|s| store::resumable(&s.status)));
+                .find(|p| store::summarize(p).is_ok_and(|s| store::resumable(s.status)));
             newest.ok_or_else(|| {
                 anyhow::anyhow!(
                     "no unfinished session to resume; start one with `mockround start ROUND`"
@@ -273,7 +273,7 @@ fn cmd_resume(
             t.header.round
         );
     }
-    if t.header.backend.kind == "import" {
+    if t.header.backend.kind == BackendKind::Import {
         anyhow::bail!(
             "{} is an imported transcript, not a session to resume",
             path.display()
@@ -380,7 +380,7 @@ fn cmd_sessions(
             s.duration_s
                 .map(|d| clock(std::time::Duration::from_secs(d)))
                 .unwrap_or_else(|| "?".into()),
-            s.status,
+            s.status.as_str(),
             score
         )?;
     }

@@ -20,7 +20,7 @@ use crate::cli::ReplayArgs;
 use crate::config::Config;
 use crate::review::{self, Review, ScoreSource};
 use crate::rounds::Catalog;
-use crate::transcript::{Role, TurnKind};
+use crate::transcript::{Role, Target, TurnKind};
 use crate::ui::Style;
 
 /// The longest a single pause lasts, whatever the speed.
@@ -230,16 +230,15 @@ impl<W: Write> Player<W> {
         let t = &rt.turn;
         let what = match (t.role, t.kind) {
             (Role::Interviewer, TurnKind::Question) => String::new(),
-            (Role::Interviewer, TurnKind::FollowUp) => match t.target.as_deref() {
-                Some(k) if !k.starts_with("pressure") && k != "nudge" && k != "redirect" => {
-                    format!(" (follow-up on {k})")
-                }
-                Some(k) if k.starts_with("pressure") => " (follow-up: pressure)".into(),
-                Some(k) => format!(" (follow-up: {k})"),
+            (Role::Interviewer, TurnKind::FollowUp) => match &t.target {
+                Some(Target::KeyPoint(k)) => format!(" (follow-up on {k})"),
+                Some(Target::Pressure(_)) => " (follow-up: pressure)".into(),
+                Some(Target::Nudge) => " (follow-up: nudge)".into(),
+                Some(Target::Redirect) => " (follow-up: redirect)".into(),
                 None => " (follow-up)".into(),
             },
-            (Role::Interviewer, TurnKind::Hint) => match t.target.as_deref() {
-                Some(k) => format!(" (hint on {k})"),
+            (Role::Interviewer, TurnKind::Hint) => match t.target.clone() {
+                Some(k) => format!(" (hint on {})", String::from(k)),
                 None => " (hint)".into(),
             },
             (Role::Interviewer, TurnKind::WrapUp) => " (wrap-up)".into(),

@@ -24,8 +24,8 @@ use crate::session::{Next, Resume, Session, WrapReason};
 use crate::text;
 use crate::transcript::store::{self, SessionWriter};
 use crate::transcript::{
-    Backend, EndEvent, EndStatus, Event, Header, ResumeEvent, Role, Transcript, Turn, TurnKind,
-    FORMAT_VERSION,
+    Backend, EndEvent, EndStatus, Event, Header, ResumeEvent, Role, Target, Transcript, Turn,
+    TurnKind, FORMAT_VERSION,
 };
 use crate::ui::clock;
 
@@ -362,7 +362,7 @@ impl<'a> Live<'a> {
                     self.record_interviewer(
                         TurnKind::FollowUp,
                         Some(&qid),
-                        Some(f.target.label()),
+                        Some(f.target.recorded()),
                         &reply,
                     )?;
                 }
@@ -395,11 +395,12 @@ impl<'a> Live<'a> {
         elapsed: Duration,
         question_id: &str,
     ) -> Context<'b> {
-        static EMPTY: BTreeSet<String> = BTreeSet::new();
+        static NOTHING_ASKED: BTreeSet<Target> = BTreeSet::new();
+        static NOTHING_COVERED: BTreeSet<String> = BTreeSet::new();
         let question = round.question(question_id).unwrap_or(&round.questions[0]);
         let (asked, covered) = match session.current.as_ref() {
             Some(c) if c.id == question_id => (&c.asked, &c.covered),
-            _ => (&EMPTY, &EMPTY),
+            _ => (&NOTHING_ASKED, &NOTHING_COVERED),
         };
         Context {
             round,
@@ -455,12 +456,12 @@ impl<'a> Live<'a> {
         &mut self,
         kind: TurnKind,
         question_id: Option<&str>,
-        target: Option<String>,
+        target: Option<Target>,
         reply: &Reply,
     ) -> Result<()> {
         let mut turn = Turn::new(Role::Interviewer, kind, question_id, &reply.text);
         turn.target = target;
-        turn.source = Some(reply.source.as_str().to_string());
+        turn.source = Some(reply.source);
         turn.model = reply.model.clone();
         turn.ttft_ms = reply.ttft_ms;
         turn.latency_ms = reply.latency_ms;
@@ -573,7 +574,12 @@ impl<'a> Live<'a> {
             );
             self.engine.hint(&ctx, &kp, self.console)
         };
-        self.record_interviewer(TurnKind::Hint, Some(&qid), Some(kp.id.clone()), &reply)
+        self.record_interviewer(
+            TurnKind::Hint,
+            Some(&qid),
+            Some(Target::KeyPoint(kp.id.clone())),
+            &reply,
+        )
     }
 
     /// Save the answer first, then analyse it and decide what comes next.

@@ -25,7 +25,7 @@ use crate::rounds::{Catalog, Question, Round};
 use crate::scoring::evidence::fold;
 use crate::scoring::ScoreReport;
 use crate::transcript::store::LineProblem;
-use crate::transcript::{Event, Role, SelfScoreEvent, Transcript, Turn, TurnKind};
+use crate::transcript::{BackendKind, Event, Role, SelfScoreEvent, Transcript, Turn, TurnKind};
 
 /// One turn with its place on the interview clock.
 #[derive(Debug, Clone)]
@@ -133,7 +133,7 @@ impl Review<'_> {
 
     /// True when the turns carry real timestamps (not an imported text).
     pub fn timed(&self) -> bool {
-        self.transcript.header.backend.kind != "import"
+        self.transcript.header.backend.kind != BackendKind::Import
     }
 
     /// completed | quit | interrupted | unfinished | imported
@@ -201,7 +201,7 @@ pub fn build<'c>(
     score_source: ScoreSource,
     self_score: Option<SelfScoreEvent>,
 ) -> Review<'c> {
-    let timed = transcript.header.backend.kind != "import";
+    let timed = transcript.header.backend.kind != BackendKind::Import;
     let turns = clock_turns(&transcript, timed);
     let mut review = Review {
         round,
@@ -329,8 +329,8 @@ fn key_points(q: &Question, b: &QuestionBlock, turns: &[ReviewTurn]) -> Vec<KeyP
                 Some(c) => hit.extend(c.iter().cloned()),
                 None => hit.extend(coverage::analyse(q, &t.text).covered),
             },
-            (Role::Interviewer, TurnKind::Hint) => hinted.extend(t.target.clone()),
-            (Role::Interviewer, TurnKind::FollowUp) => probed.extend(t.target.clone()),
+            (Role::Interviewer, TurnKind::Hint) => hinted.extend(aimed_at(t)),
+            (Role::Interviewer, TurnKind::FollowUp) => probed.extend(aimed_at(t)),
             _ => {}
         }
     }
@@ -344,6 +344,14 @@ fn key_points(q: &Question, b: &QuestionBlock, turns: &[ReviewTurn]) -> Vec<KeyP
             probed: probed.contains(&k.id),
         })
         .collect()
+}
+
+/// The key point an interviewer turn aimed at, if it aimed at one.
+fn aimed_at(t: &Turn) -> Option<String> {
+    t.target
+        .as_ref()
+        .and_then(|x| x.key_point())
+        .map(str::to_string)
 }
 
 /// The bank question an imported transcript's opening question is a

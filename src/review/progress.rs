@@ -620,12 +620,12 @@ mod tests {
             level: "mid".into(),
             started_at: Timestamp::from_second(1_800_000_000 + minute * 3600).unwrap(),
             backend: "offline".into(),
-            status: "completed".into(),
+            status: crate::transcript::store::SessionStatus::Completed,
             questions: Some(2),
             answers: Some(4),
             duration_s: Some(30 * 60),
             overall,
-            scorer: overall.map(|_| "offline".into()),
+            scorer: overall.map(|_| crate::scoring::Scorer::Offline),
             dimensions: dims
                 .iter()
                 .map(|(d, s)| (d.to_string(), Some(*s)))

@@ -47,7 +47,7 @@ use crate::review::{self, Review, ReviewTurn, ScoreSource};
 use crate::rounds::Catalog;
 use crate::scoring::ScoreReport;
 use crate::templates::Templates;
-use crate::transcript::{Role, TurnKind};
+use crate::transcript::{Role, Target, TurnKind};
 
 pub const REPORT_VERSION: u32 = 1;
 
@@ -254,9 +254,9 @@ pub fn build(r: &Review) -> ReportDoc {
         duration_s: duration,
         duration_label: duration.map(|d| review::human_duration(d as f64)),
         minutes_planned: h.minutes,
-        backend: match (&h.backend.kind[..], &h.backend.model) {
-            (_, Some(m)) => format!("{} ({m})", h.backend.kind),
-            (k, None) => k.to_string(),
+        backend: match &h.backend.model {
+            Some(m) => format!("{} ({m})", h.backend.kind.as_str()),
+            None => h.backend.kind.as_str().to_string(),
         },
         file: r.path.display().to_string(),
     };
@@ -462,14 +462,15 @@ fn turn_doc(rt: &ReviewTurn) -> TurnDoc {
     let t = &rt.turn;
     let note = match (t.role, t.kind) {
         (Role::Interviewer, TurnKind::Question) => "question".to_string(),
-        (Role::Interviewer, TurnKind::FollowUp) => match t.target.as_deref() {
-            Some(k) if k.starts_with("pressure") => "follow-up: pressure".into(),
-            Some(k @ ("nudge" | "redirect")) => format!("follow-up: {k}"),
-            Some(k) => format!("follow-up on {k}"),
+        (Role::Interviewer, TurnKind::FollowUp) => match &t.target {
+            Some(Target::Pressure(_)) => "follow-up: pressure".into(),
+            Some(Target::Nudge) => "follow-up: nudge".into(),
+            Some(Target::Redirect) => "follow-up: redirect".into(),
+            Some(Target::KeyPoint(k)) => format!("follow-up on {k}"),
             None => "follow-up".into(),
         },
-        (Role::Interviewer, TurnKind::Hint) => match t.target.as_deref() {
-            Some(k) => format!("hint on {k}"),
+        (Role::Interviewer, TurnKind::Hint) => match t.target.clone() {
+            Some(k) => format!("hint on {}", String::from(k)),
             None => "hint".into(),
         },
         (Role::Interviewer, _) => "wrap-up".into(),

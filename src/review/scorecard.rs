@@ -5,20 +5,19 @@
 use std::fmt::Write as _;
 
 use crate::rounds::Round;
-use crate::scoring::ScoreReport;
+use crate::scoring::{Flag, ScoreReport};
 use crate::transcript::SelfScoreEvent;
 use crate::ui::Style;
 
 /// What a flag means, in one line for a person.
-pub fn explain_flag(flag: &str) -> &'static str {
+pub fn explain_flag(flag: Flag) -> &'static str {
     match flag {
-        "injection-attempt" => "text in the answers addressed the scorer instead of the interviewer; it earned nothing and capped the score",
-        "fake-score" => "the answers contain a score block or score JSON; it was ignored and capped the score",
-        "fake-turn" => "the answers contain lines pretending to be another speaker; they were ignored and capped the score",
-        "hidden-characters" => "the answers contain invisible characters; they were removed before scoring",
-        "rubric-parrot" => "several sentences recite the rubric's own wording; they earned nothing",
-        "fallback" => "the model judge failed, so the offline scorer produced this score",
-        _ => "see the documentation",
+        Flag::InjectionAttempt => "text in the answers addressed the scorer instead of the interviewer; it earned nothing and capped the score",
+        Flag::FakeScore => "the answers contain a score block or score JSON; it was ignored and capped the score",
+        Flag::FakeTurn => "the answers contain lines pretending to be another speaker; they were ignored and capped the score",
+        Flag::HiddenCharacters => "the answers contain invisible characters; they were removed before scoring",
+        Flag::RubricParrot => "several sentences recite the rubric's own wording; they earned nothing",
+        Flag::Fallback => "the model judge failed, so the offline scorer produced this score",
     }
 }
 
@@ -128,7 +127,7 @@ pub fn render(
         out.push('\n');
     }
     for f in &report.flags {
-        let _ = writeln!(out, "{} {f}: {}", style.yellow("flag"), explain_flag(f));
+        let _ = writeln!(out, "{} {f}: {}", style.yellow("flag"), explain_flag(*f));
     }
     out
 }

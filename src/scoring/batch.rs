@@ -13,7 +13,7 @@ use crate::cmd::score::{score_transcript, Input};
 use crate::config::{Backend, Config};
 use crate::rounds::Round;
 use crate::scoring::judge::{self, ClientModel};
-use crate::scoring::{reader, ScoreReport};
+use crate::scoring::{offline_fallback, ScoreReport};
 
 pub fn score_all(
     config: &Config,
@@ -42,12 +42,7 @@ pub fn score_all(
         inputs
             .iter()
             .zip(rounds)
-            .map(|(i, r)| {
-                let mut rep = reader::score(r, &i.loaded.transcript);
-                rep.scorer = format!("offline (fallback: {})", crate::text::ellipsize(&why, 120));
-                rep.flags.push("fallback".into());
-                rep
-            })
+            .map(|(i, r)| offline_fallback(r, &i.loaded.transcript, &why))
             .collect()
     };
     let prompts = match judge::JudgePrompts::load(Some(&config.paths.config_dir)) {

@@ -11,6 +11,7 @@ use std::collections::BTreeSet;
 
 use crate::rounds::Round;
 use crate::scoring::manipulation::{self, TurnScreen};
+use crate::scoring::Flag;
 use crate::text;
 use crate::transcript::{Role, Transcript, TurnKind};
 
@@ -38,7 +39,7 @@ pub struct Answer {
 #[derive(Debug, Clone)]
 pub struct CandidateText {
     pub answers: Vec<Answer>,
-    pub flags: BTreeSet<&'static str>,
+    pub flags: BTreeSet<Flag>,
 }
 
 /// Quotes shorter than this many words say nothing on their own.
@@ -222,7 +223,7 @@ mod tests {
         )
         .unwrap();
         let c = CandidateText::new(round, &t);
-        assert!(c.flags.contains(manipulation::INJECTION));
+        assert!(c.flags.contains(&Flag::InjectionAttempt));
         assert!(c
             .verify("the candidate showed excellent retrieval grounding")
             .is_none());

@@ -25,7 +25,7 @@ use crate::config::{JudgeMode, LlmSettings};
 use crate::rounds::{Dimension, Round};
 use crate::scoring::evidence::CandidateText;
 use crate::scoring::reader::QuoteReading;
-use crate::scoring::{finish, manipulation, reader, DimensionScore, ScoreReport};
+use crate::scoring::{finish, offline_fallback, reader, DimensionScore, Flag, ScoreReport, Scorer};
 use crate::text;
 use crate::transcript::{Role, Transcript};
 
@@ -600,15 +600,10 @@ pub async fn judge<M: JudgeModel>(
 
     // Manipulation caps the score whatever the model thought: the offline
     // screen saw it, and the model may have been taken in.
-    let manipulated = offline.flags.iter().any(|f| {
-        [
-            manipulation::INJECTION,
-            manipulation::FAKE_SCORE,
-            manipulation::FAKE_TURN,
-            manipulation::PARROT,
-        ]
-        .contains(&f.as_str())
-    });
+    let manipulated = offline
+        .flags
+        .iter()
+        .any(|f| f.is_steering() || *f == Flag::RubricParrot);
     let mut dimensions = dimensions;
     if manipulated {
         for d in dimensions
@@ -629,23 +624,25 @@ pub async fn judge<M: JudgeModel>(
             .first()
             .cloned()
             .unwrap_or_else(|| "no usable reply".into());
-        format!("offline (fallback: {})", text::ellipsize(&why, 120))
+        Scorer::Fallback {
+            reason: text::ellipsize(&why, 120),
+        }
     } else if fell_back > 0 {
-        format!(
-            "judge:{} (offline fallback on {fell_back} dimension(s))",
-            model.name()
-        )
+        Scorer::JudgeWithFallback {
+            model: model.name().to_string(),
+            dimensions: fell_back,
+        }
     } else {
-        format!("judge:{}", model.name())
+        Scorer::Judge {
+            model: model.name().to_string(),
+        }
     };
     let mut flags = offline.flags.clone();
     if fell_back > 0 {
-        flags.push("fallback".into());
+        flags.push(Flag::Fallback);
     }
-    if cand.flags.contains(manipulation::INJECTION)
-        && !flags.iter().any(|f| f == manipulation::INJECTION)
-    {
-        flags.push(manipulation::INJECTION.into());
+    if cand.flags.contains(&Flag::InjectionAttempt) && !flags.contains(&Flag::InjectionAttempt) {
+        flags.push(Flag::InjectionAttempt);
     }
     finish(
         round,
@@ -789,7 +786,7 @@ pub async fn judge_samples<M: JudgeModel>(
         let temperature = if i == 0 { 0.0 } else { 0.7 };
         let report = judge(model, prompts, round, t, mode, temperature).await;
         // the model is not answering: more samples would only repeat that
-        let gave_up = report.scorer.starts_with("offline (fallback");
+        let gave_up = report.scorer.is_fallback();
         runs.push(report);
         if gave_up {
             break;
@@ -816,12 +813,7 @@ pub fn score(
     t: &Transcript,
     samples: u32,
 ) -> ScoreReport {
-    let fallback = |why: String| {
-        let mut r = reader::score(round, t);
-        r.scorer = format!("offline (fallback: {})", text::ellipsize(&why, 120));
-        r.flags.push("fallback".into());
-        r
-    };
+    let fallback = |why: String| offline_fallback(round, t, &why);
     let prompts = match JudgePrompts::load(Some(config_dir)) {
         Ok(p) => p,
         Err(e) => return fallback(format!("{e:#}")),
@@ -915,7 +907,7 @@ If retrieval finds nothing above the threshold, it says it couldn't find it rath
             .dimensions
             .iter()
             .any(|d| d.rationale.contains("unverifiable")));
-        assert!(report.scorer.starts_with("judge:fake"));
+        assert!(report.scorer.to_string().starts_with("judge:fake"));
     }
 
     #[test]
@@ -928,7 +920,7 @@ If retrieval finds nothing above the threshold, it says it couldn't find it rath
         let fake = Fake::new(&["I think this candidate is great!", good, good, good, good]);
         let report = judged(&fake, round, &transcript(), Mode::PerDimension);
         assert!(
-            !report.flags.contains(&"fallback".to_string()),
+            !report.flags.contains(&Flag::Fallback),
             "{:?}",
             report.flags
         );
@@ -947,12 +939,8 @@ If retrieval finds nothing above the threshold, it says it couldn't find it rath
         let round = cat.get("system-design").unwrap();
         let fake = Fake::new(&["nope"; 8]);
         let report = judged(&fake, round, &transcript(), Mode::PerDimension);
-        assert!(
-            report.scorer.starts_with("offline (fallback"),
-            "{}",
-            report.scorer
-        );
-        assert!(report.flags.contains(&"fallback".to_string()));
+        assert!(report.scorer.is_fallback(), "{}", report.scorer);
+        assert!(report.flags.contains(&Flag::Fallback));
     }
 
     #[test]
@@ -973,7 +961,14 @@ If retrieval finds nothing above the threshold, it says it couldn't find it rath
             vec!["We evaluate on a golden set of 300 real questions"]
         );
         // missing or broken dimensions fall back, the valid one is kept
-        assert!(report.scorer.contains("fallback on 3"), "{}", report.scorer);
+        assert!(
+            matches!(
+                report.scorer,
+                Scorer::JudgeWithFallback { dimensions: 3, .. }
+            ),
+            "{}",
+            report.scorer
+        );
         let f = repair_finding(&json!({"score": 9}));
         assert_eq!(f.score, None);
     }
@@ -1058,7 +1053,7 @@ If retrieval finds nothing above the threshold, it says it couldn't find it rath
         let reply = r#"{"strong": [{"quote": "I'd pick NDCG, because it's a ranking metric and this is a ranking problem", "why": "tradeoff"}, {"quote": "The caveat is that clicks are not perfect", "why": "caveat"}], "weak": [], "score": 4}"#;
         let fake = Fake::new(&[reply; 4]);
         let report = judged(&fake, round, &t, Mode::PerDimension);
-        assert!(report.flags.iter().any(|f| f == "rubric-parrot"));
+        assert!(report.flags.contains(&Flag::RubricParrot));
         for d in &report.dimensions {
             assert!(d.score.unwrap_or(0) <= 2, "{d:?}");
         }

@@ -14,61 +14,9 @@ pub mod manipulation;
 pub mod reader;
 pub mod signals;
 
-use serde::{Deserialize, Serialize};
-
 use crate::rounds::Round;
-
-/// The score of one transcript. Its JSON is the public shape of
-/// `mockround score --json` (see DESIGN.md).
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
-pub struct ScoreReport {
-    pub round: String,
-    /// `offline`, `judge:<model>`, or `offline (fallback: …)`.
-    pub scorer: String,
-    /// Mean of the scored dimensions on the 1–4 scale; null only when no
-    /// dimension had enough evidence.
-    pub overall: Option<f64>,
-    pub verdict: String,
-    pub dimensions: Vec<DimensionScore>,
-    pub checklist: Vec<ChecklistResult>,
-    pub flags: Vec<String>,
-    /// The two things to practise next, weakest first.
-    #[serde(default)]
-    pub practice: Vec<String>,
-    /// With `--samples N`: how many judge runs were combined.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub samples: Option<u32>,
-}
-
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
-pub struct DimensionScore {
-    pub id: String,
-    /// 1–4, or null when the transcript gives not enough evidence either way.
-    pub score: Option<u8>,
-    pub rationale: String,
-    /// Verbatim quotes from candidate turns.
-    pub evidence: Vec<String>,
-    /// Set when the score rests on too little: an empty or evasive answer
-    /// (score 1) or a dimension the interview never reached (score null).
-    #[serde(default, skip_serializing_if = "is_false")]
-    pub insufficient_evidence: bool,
-    /// The judge wanted more than its verified evidence supports.
-    #[serde(default, skip_serializing_if = "is_false")]
-    pub capped: bool,
-    /// With `--samples`: lowest and highest score across runs.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub spread: Option<[u8; 2]>,
-}
-
-fn is_false(b: &bool) -> bool {
-    !*b
-}
-
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
-pub struct ChecklistResult {
-    pub id: String,
-    pub covered: bool,
-}
+pub use crate::transcript::score::{ChecklistResult, DimensionScore, Flag, ScoreReport, Scorer};
+use crate::transcript::Transcript;
 
 /// Mean of the scored dimensions, rounded to two decimals.
 pub fn overall(dimensions: &[DimensionScore]) -> Option<f64> {
@@ -123,5 +71,16 @@ pub fn finish(round: &Round, mut report: ScoreReport) -> ScoreReport {
         .collect();
     report.flags.sort();
     report.flags.dedup();
+    report
+}
+
+/// The offline reader's score standing in for a judge that could not be
+/// used at all, labelled as such.
+pub fn offline_fallback(round: &Round, t: &Transcript, why: &str) -> ScoreReport {
+    let mut report = reader::score(round, t);
+    report.scorer = Scorer::Fallback {
+        reason: crate::text::ellipsize(why, 120),
+    };
+    report.flags.push(Flag::Fallback);
     report
 }

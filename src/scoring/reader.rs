@@ -26,9 +26,9 @@ use std::sync::{Arc, Mutex, OnceLock};
 
 use crate::rounds::{Dimension, Round, Scope};
 use crate::scoring::evidence::{quote_of, CandidateText};
-use crate::scoring::manipulation::{self, RubricEcho};
+use crate::scoring::manipulation::RubricEcho;
 use crate::scoring::signals::{self, Found, Signal};
-use crate::scoring::{finish, ChecklistResult, DimensionScore, ScoreReport};
+use crate::scoring::{finish, ChecklistResult, DimensionScore, Flag, ScoreReport, Scorer};
 use crate::text::{self, CueIndex, Tokens};
 use crate::transcript::Transcript;
 
@@ -221,10 +221,10 @@ fn read(s: &Sentence) -> Reading {
 pub fn score(round: &Round, t: &Transcript) -> ScoreReport {
     let cand = CandidateText::new(round, t);
     let prep = prepared(round);
-    let mut flags: BTreeSet<String> = cand.flags.iter().map(|s| s.to_string()).collect();
+    let mut flags: BTreeSet<Flag> = cand.flags.clone();
     let (sentences, echoed) = read_sentences(&prep, &cand);
     if echoed >= 2 {
-        flags.insert(manipulation::PARROT.to_string());
+        flags.insert(Flag::RubricParrot);
     }
     let readings: Vec<Reading> = sentences.iter().map(read).collect();
 
@@ -238,9 +238,7 @@ pub fn score(round: &Round, t: &Transcript) -> ScoreReport {
             focus
         })
         .collect();
-    let steering = cand.flags.contains(manipulation::INJECTION)
-        || cand.flags.contains(manipulation::FAKE_SCORE)
-        || cand.flags.contains(manipulation::FAKE_TURN);
+    let steering = cand.flags.iter().any(|f| f.is_steering());
     let parroting = echoed >= 2;
 
     let overall = Balance::of(
@@ -314,7 +312,7 @@ pub fn score(round: &Round, t: &Transcript) -> ScoreReport {
         round,
         ScoreReport {
             round: round.id.clone(),
-            scorer: "offline".into(),
+            scorer: Scorer::Offline,
             overall: None,
             verdict: String::new(),
             dimensions,

@@ -8,12 +8,13 @@
 //! so that older files keep loading.
 
 pub mod import;
+pub mod score;
 pub mod store;
 
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 
-use crate::scoring::ScoreReport;
+pub use score::ScoreReport;
 
 /// Bumped only for changes an older mockround could not read correctly.
 pub const FORMAT_VERSION: u32 = 1;
@@ -54,8 +55,7 @@ pub struct Header {
 /// Which engine ran the interviewer. Never holds a key.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Default)]
 pub struct Backend {
-    /// `offline`, `openai-compatible` or `import`.
-    pub kind: String,
+    pub kind: BackendKind,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub model: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -65,17 +65,96 @@ pub struct Backend {
 impl Backend {
     /// The built-in offline interviewer.
     pub fn offline() -> Backend {
-        Backend {
-            kind: "offline".into(),
-            ..Backend::default()
-        }
+        Backend::default()
     }
 
     /// A transcript imported from plain text.
     pub fn import() -> Backend {
         Backend {
-            kind: "import".into(),
+            kind: BackendKind::Import,
             ..Backend::default()
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq, Default)]
+#[serde(rename_all = "kebab-case")]
+pub enum BackendKind {
+    /// The built-in offline interviewer.
+    #[default]
+    Offline,
+    /// A model behind an OpenAI-compatible endpoint.
+    OpenaiCompatible,
+    /// Not an interview at all: a plain-text transcript read from a file
+    /// (its turns carry no real timestamps).
+    Import,
+}
+
+impl BackendKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            BackendKind::Offline => "offline",
+            BackendKind::OpenaiCompatible => "openai-compatible",
+            BackendKind::Import => "import",
+        }
+    }
+}
+
+/// Who produced an interviewer turn.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum TurnSource {
+    Offline,
+    Llm,
+    /// The model failed or its reply was rejected; the offline engine spoke.
+    Fallback,
+}
+
+/// What an interviewer turn was aiming at. Stored as one string: a key point
+/// id, `pressure:N`, `nudge` or `redirect`.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(into = "String", from = "String")]
+pub enum Target {
+    /// A key point of the question (a probe, or a hint).
+    KeyPoint(String),
+    /// The question's pressure follow-up with this index.
+    Pressure(usize),
+    /// Encouragement after an empty or "I don't know" answer.
+    Nudge,
+    /// Back to the question after an off-topic answer.
+    Redirect,
+}
+
+impl Target {
+    /// The key point this aims at, if it is one.
+    pub fn key_point(&self) -> Option<&str> {
+        match self {
+            Target::KeyPoint(id) => Some(id),
+            _ => None,
+        }
+    }
+}
+
+impl From<Target> for String {
+    fn from(t: Target) -> String {
+        match t {
+            Target::KeyPoint(id) => id,
+            Target::Pressure(i) => format!("pressure:{i}"),
+            Target::Nudge => "nudge".into(),
+            Target::Redirect => "redirect".into(),
+        }
+    }
+}
+
+impl From<String> for Target {
+    fn from(s: String) -> Target {
+        if let Some(i) = s.strip_prefix("pressure:").and_then(|i| i.parse().ok()) {
+            return Target::Pressure(i);
+        }
+        match s.as_str() {
+            "nudge" => Target::Nudge,
+            "redirect" => Target::Redirect,
+            _ => Target::KeyPoint(s),
         }
     }
 }
@@ -113,14 +192,12 @@ pub struct Turn {
     pub question_id: Option<String>,
     pub text: String,
     pub at: Timestamp,
-    /// What an interviewer turn was aiming at: a key point id, `pressure:N`,
-    /// `nudge`, `redirect`.
+    /// What an interviewer turn was aiming at.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub target: Option<String>,
-    /// Who produced an interviewer turn: `offline`, `llm`, or `fallback`
-    /// (the model failed or its reply was rejected, the offline engine spoke).
+    pub target: Option<Target>,
+    /// Who produced an interviewer turn.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub source: Option<String>,
+    pub source: Option<TurnSource>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub model: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -15,6 +15,7 @@ use jiff::Timestamp;
 use serde::Serialize;
 
 use super::{EndStatus, Event, Header, Transcript, FORMAT_VERSION};
+use crate::transcript::score::Scorer;
 
 /// Appends events to one session file.
 pub struct SessionWriter {
@@ -262,16 +263,47 @@ pub struct Summary {
     pub level: String,
     pub started_at: Timestamp,
     pub backend: String,
-    /// completed | quit | interrupted | unfinished (no end event: killed or running)
-    pub status: String,
+    pub status: SessionStatus,
     pub questions: Option<u32>,
     pub answers: Option<u32>,
     pub duration_s: Option<u64>,
     /// The latest score's overall, if the session was scored.
     pub overall: Option<f64>,
-    pub scorer: Option<String>,
+    pub scorer: Option<Scorer>,
     /// The latest score's per-dimension scores (null: not enough evidence).
     pub dimensions: Vec<(String, Option<u8>)>,
+}
+
+/// Where a session stands, as listing shows it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SessionStatus {
+    Completed,
+    Quit,
+    Interrupted,
+    /// No end event: killed, or still running.
+    Unfinished,
+}
+
+impl From<EndStatus> for SessionStatus {
+    fn from(s: EndStatus) -> SessionStatus {
+        match s {
+            EndStatus::Completed => SessionStatus::Completed,
+            EndStatus::Quit => SessionStatus::Quit,
+            EndStatus::Interrupted => SessionStatus::Interrupted,
+        }
+    }
+}
+
+impl SessionStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SessionStatus::Completed => "completed",
+            SessionStatus::Quit => "quit",
+            SessionStatus::Interrupted => "interrupted",
+            SessionStatus::Unfinished => "unfinished",
+        }
+    }
 }
 
 /// Summarise a session from its first line and its tail.
@@ -317,8 +349,11 @@ pub fn summarize(path: &Path) -> Result<Summary> {
         round: header.round,
         level: header.level,
         started_at: header.started_at,
-        backend: header.backend.model.unwrap_or(header.backend.kind),
-        status: "unfinished".into(),
+        backend: header
+            .backend
+            .model
+            .unwrap_or_else(|| header.backend.kind.as_str().to_string()),
+        status: SessionStatus::Unfinished,
         questions: None,
         answers: None,
         duration_s: None,
@@ -362,7 +397,7 @@ pub fn summarize(path: &Path) -> Result<Summary> {
             if is_end {
                 if let Ok(end) = serde_json::from_slice::<EndSummary>(raw) {
                     found_end = true;
-                    summary.status = end.status.as_str().into();
+                    summary.status = end.status.into();
                     summary.questions = Some(end.questions);
                     summary.answers = Some(end.answers);
                     summary.duration_s = Some(end.duration_s);
@@ -455,7 +490,7 @@ const TAIL_READ: u64 = 8 * 1024;
 #[derive(serde::Deserialize)]
 struct ScoreSummary {
     overall: Option<f64>,
-    scorer: String,
+    scorer: Scorer,
     dimensions: Vec<DimensionSummary>,
     #[allow(dead_code)]
     at: serde::de::IgnoredAny,
@@ -617,14 +652,17 @@ pub fn resolve(dir: &Path, spec: &str) -> Result<PathBuf> {
 }
 
 /// Is this end status one that `resume` can continue?
-pub fn resumable(status: &str) -> bool {
-    status == "unfinished" || status == EndStatus::Interrupted.as_str()
+pub fn resumable(status: SessionStatus) -> bool {
+    matches!(
+        status,
+        SessionStatus::Unfinished | SessionStatus::Interrupted
+    )
 }
 
 #[cfg(test)]
 mod summary_tests {
     use super::*;
-    use crate::scoring::{DimensionScore, ScoreReport};
+    use crate::transcript::score::{DimensionScore, ScoreReport};
     use crate::transcript::{Backend, EndEvent, Role, ScoreEvent, Turn, TurnKind};
 
     fn write(path: &Path, events: &[Event]) {
@@ -659,7 +697,7 @@ mod summary_tests {
             prompt_version: 1,
             report: ScoreReport {
                 round: "coding".into(),
-                scorer: "offline".into(),
+                scorer: Scorer::Offline,
                 overall: Some(overall),
                 verdict: "hire".into(),
                 dimensions: vec![DimensionScore {
@@ -723,7 +761,7 @@ mod summary_tests {
             let path = dir.path().join(format!("{name}.jsonl"));
             write(&path, &events);
             let s = summarize(&path).unwrap();
-            assert_eq!(s.status, "completed", "{name}");
+            assert_eq!(s.status, SessionStatus::Completed, "{name}");
             assert_eq!(
                 (s.questions, s.answers, s.duration_s),
                 (Some(3), Some(7), Some(1800))
@@ -735,7 +773,7 @@ mod summary_tests {
         let path = dir.path().join("killed.jsonl");
         write(&path, &[header(None), answer.clone()]);
         let s = summarize(&path).unwrap();
-        assert_eq!((s.status.as_str(), s.answers), ("unfinished", Some(1)));
+        assert_eq!((s.status, s.answers), (SessionStatus::Unfinished, Some(1)));
         std::fs::write(&path, "{\"type\":\"turn\"}\n").unwrap();
         assert!(summarize(&path)
             .unwrap_err()

@@ -16,7 +16,7 @@ use std::time::Duration;
 
 use crate::rounds::{KeyPoint, Question, Round};
 use crate::session::{FollowUp, WrapReason};
-use crate::transcript::{Role, Usage};
+use crate::transcript::{Role, Target, Usage};
 
 /// Where an engine writes what it says, as it says it.
 pub trait Sink {
@@ -41,23 +41,7 @@ impl Sink for NullSink {
     fn notice(&mut self, _: &str) {}
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Source {
-    Offline,
-    Llm,
-    /// The model failed or its reply was rejected; the offline engine spoke.
-    Fallback,
-}
-
-impl Source {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Source::Offline => "offline",
-            Source::Llm => "llm",
-            Source::Fallback => "fallback",
-        }
-    }
-}
+pub use crate::transcript::TurnSource as Source;
 
 /// One interviewer turn as produced by an engine.
 #[derive(Debug, Clone)]
@@ -109,11 +93,18 @@ pub struct Context<'a> {
     pub exchange: &'a [(Role, String)],
     /// Earlier questions, compacted.
     pub earlier: &'a [EarlierQuestion],
-    /// Targets already asked on this question (`Target::label`).
-    pub asked: &'a BTreeSet<String>,
+    /// What was already asked on this question.
+    pub asked: &'a BTreeSet<Target>,
     /// Key points the candidate has covered on this question.
     pub covered: &'a BTreeSet<String>,
     pub time_left: Duration,
+}
+
+impl Context<'_> {
+    /// Was this key point already probed on this question?
+    pub fn was_asked(&self, key_point: &str) -> bool {
+        self.asked.iter().any(|t| t.key_point() == Some(key_point))
+    }
 }
 
 pub trait Interviewer {

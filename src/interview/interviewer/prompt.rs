@@ -17,7 +17,7 @@ use super::Context;
 use crate::config::InterviewerMode;
 use crate::llm::{tokens, ChatRequest, Message};
 use crate::rounds::KeyPoint;
-use crate::session::{FollowUp, Target};
+use crate::session::{Aim, FollowUp};
 use crate::templates::Templates;
 use crate::transcript::Role;
 
@@ -43,22 +43,22 @@ impl Task {
                 .map(|k| k.probe.clone())
         };
         let (kind, ask) = match &f.target {
-            Target::KeyPoint(id) => (
+            Aim::KeyPoint(id) => (
                 "probe",
                 probe(Some(id)).unwrap_or_else(|| "Can you go deeper on that?".into()),
             ),
-            Target::Pressure(i) => (
+            Aim::Pressure(i) => (
                 "pressure",
                 q.follow_ups
                     .get(*i)
                     .cloned()
                     .unwrap_or_else(|| "When does this design fail?".into()),
             ),
-            Target::Nudge(k) => (
+            Aim::Nudge(k) => (
                 "nudge",
                 probe(k.as_deref()).unwrap_or_else(|| "What would you try first, and why?".into()),
             ),
-            Target::Redirect { key_point, foreign } => (
+            Aim::Redirect { key_point, foreign } => (
                 if *foreign { "foreign" } else { "redirect" },
                 probe(key_point.as_deref()).unwrap_or_else(|| q.text.clone()),
             ),
@@ -417,7 +417,7 @@ fn task_message(
         .question
         .key_points
         .iter()
-        .filter(|k| ctx.asked.contains(&k.id))
+        .filter(|k| ctx.was_asked(&k.id))
         .map(|k| k.probe.as_str())
         .collect();
     let mut t = tera::Context::new();
@@ -440,7 +440,7 @@ fn task_message(
             .map(|k| KeyPointView {
                 point: &k.point,
                 covered: ctx.covered.contains(&k.id),
-                asked: ctx.asked.contains(&k.id),
+                asked: ctx.was_asked(&k.id),
             })
             .collect();
         t.insert("key_points", &key_points);

@@ -8,7 +8,7 @@
 
 use crate::rng::Rng;
 use crate::rounds::KeyPoint;
-use crate::session::{FollowUp, Target, WrapReason};
+use crate::session::{Aim, FollowUp, WrapReason};
 
 use super::{Context, Interviewer, Reply, Sink};
 
@@ -109,7 +109,7 @@ impl Scripted {
                 .map(|k| k.probe.clone())
         };
         match &f.target {
-            Target::KeyPoint(id) => {
+            Aim::KeyPoint(id) => {
                 let probe = probe_of(&Some(id.clone()))
                     .unwrap_or_else(|| "Can you go deeper on that?".into());
                 let use_quote = f.quote.is_some() && self.rng.below(3) == 0;
@@ -120,7 +120,7 @@ impl Scripted {
                 };
                 fill(t, f.quote.as_deref(), &probe, "")
             }
-            Target::Pressure(i) => {
+            Aim::Pressure(i) => {
                 let fu = q
                     .follow_ups
                     .get(*i)
@@ -137,14 +137,14 @@ impl Scripted {
                     }
                 }
             }
-            Target::Nudge(kp) => match probe_of(kp) {
+            Aim::Nudge(kp) => match probe_of(kp) {
                 Some(probe) => {
                     let t = self.pick(Kind::Nudge, NUDGE);
                     fill(t, None, &probe, "")
                 }
                 None => self.pick(Kind::Nudge, NUDGE_PLAIN).to_string(),
             },
-            Target::Redirect { key_point, foreign } => {
+            Aim::Redirect { key_point, foreign } => {
                 let probe = probe_of(key_point).unwrap_or_else(|| q.text.clone());
                 let t = if *foreign {
                     self.pick(Kind::Redirect, FOREIGN)

@@ -1,0 +1,323 @@
+//! Round files: the rubric, the checklist and the question bank of one round.
+//!
+//! The four built-in rounds are compiled into the binary so it works from any
+//! directory; a file with the same name in the config dir's `rubrics/`
+//! replaces a built-in one and a new name adds a custom round. Every file is
+//! validated as it is loaded, and a problem is reported with the file, the
+//! line and the field, because people edit these by hand.
+
+mod parse;
+mod signal;
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+pub use parse::parse;
+pub use signal::{Signal, SIGNAL_COUNT};
+
+use crate::text::Cue;
+
+/// The built-in rounds, in the order the article presents them.
+pub const BUILTIN: &[(&str, &str)] = &[
+    (
+        "ml-fundamentals",
+        include_str!("../../rubrics/ml-fundamentals.toml"),
+    ),
+    (
+        "system-design",
+        include_str!("../../rubrics/system-design.toml"),
+    ),
+    ("coding", include_str!("../../rubrics/coding.toml")),
+    ("behavioral", include_str!("../../rubrics/behavioral.toml")),
+];
+
+/// Minimum sizes a round must have to run a real interview.
+pub const MIN_QUESTIONS: usize = 10;
+pub const MIN_KEY_POINTS: usize = 3;
+
+pub const LEVELS: &[&str] = &["junior", "mid", "senior", "staff"];
+
+/// One round, validated.
+#[derive(Debug, Clone)]
+pub struct Round {
+    pub id: String,
+    pub name: String,
+    pub version: u32,
+    pub tests: String,
+    pub failure_mode: String,
+    pub minutes: u32,
+    pub follow_ups: u32,
+    pub dimensions: Vec<Dimension>,
+    pub checklist: Vec<ChecklistItem>,
+    pub questions: Vec<Question>,
+    /// Stock phrases of the rubric, compiled as cues (see `RawRound`).
+    pub rubric_phrases: Vec<(String, Cue)>,
+    /// Where it came from: `built-in` or the override's path.
+    pub source: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct Dimension {
+    pub id: String,
+    pub name: String,
+    pub weak: String,
+    pub strong: String,
+    pub practice: String,
+    /// Cues that a sentence is about this dimension at all.
+    pub focus: Vec<Cue>,
+    /// Cues of the strong column (what a strong candidate talks about).
+    pub strong_cues: Vec<Cue>,
+    /// Cues of the weak column (what the weak column's habits sound like).
+    pub weak_cues: Vec<Cue>,
+    /// Offline-scorer signal families that show the strong column
+    /// (`scoring::signals::Signal` names); empty means the defaults.
+    pub strong_signals: Vec<Signal>,
+    /// Signal families that show the weak column.
+    pub weak_signals: Vec<Signal>,
+    /// Which answers speak to this dimension.
+    pub scope: Scope,
+}
+
+/// Which answers a dimension is judged on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scope {
+    /// Every answer.
+    All,
+    /// Only answers to follow-ups: how the candidate adapts when pushed.
+    FollowUps,
+}
+
+#[derive(Debug, Clone)]
+pub struct ChecklistItem {
+    pub id: String,
+    pub text: String,
+    pub cues: Vec<Cue>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Question {
+    pub id: String,
+    pub title: String,
+    pub text: String,
+    pub levels: Vec<String>,
+    pub topic: String,
+    pub minutes: u32,
+    pub key_points: Vec<KeyPoint>,
+    pub follow_ups: Vec<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct KeyPoint {
+    pub id: String,
+    pub point: String,
+    pub cue_specs: Vec<String>,
+    pub cues: Vec<Cue>,
+    pub probe: String,
+}
+
+impl Question {
+    pub fn fits_level(&self, level: &str) -> bool {
+        self.levels.iter().any(|l| l == level)
+    }
+}
+
+impl Round {
+    pub fn question(&self, id: &str) -> Option<&Question> {
+        self.questions.iter().find(|q| q.id == id)
+    }
+
+    pub fn dimension(&self, id: &str) -> Option<&Dimension> {
+        self.dimensions.iter().find(|d| d.id == id)
+    }
+}
+
+/// A round file that could not be used, with where and why.
+#[derive(Debug, Clone, thiserror::Error)]
+pub struct RoundFileError {
+    pub file: String,
+    pub line: usize,
+    pub field: String,
+    pub message: String,
+}
+
+impl fmt::Display for RoundFileError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "invalid round file {}:{}: {}: {}",
+            self.file, self.line, self.field, self.message
+        )
+    }
+}
+
+/// All rounds: the built-in ones, with overrides and additions from
+/// `<config>/rubrics/*.toml`.
+#[derive(Debug, Clone)]
+pub struct Catalog {
+    pub rounds: Vec<Round>,
+}
+
+impl Catalog {
+    /// Only the compiled-in rounds (tests and benches use this).
+    pub fn builtin() -> Catalog {
+        let rounds = BUILTIN
+            .iter()
+            .map(|(id, src)| {
+                let mut r = parse(&format!("rubrics/{id}.toml"), src)
+                    .unwrap_or_else(|e| panic!("built-in round file is invalid: {e}"));
+                r.source = "built-in".into();
+                r
+            })
+            .collect();
+        Catalog { rounds }
+    }
+
+    /// Built-in rounds plus the user's `rubrics/` directory, if any.
+    pub fn load(config_dir: Option<&Path>) -> Result<Catalog, RoundFileError> {
+        let mut catalog = Catalog::builtin();
+        let Some(dir) = config_dir.map(|d| d.join("rubrics")) else {
+            return Ok(catalog);
+        };
+        let Ok(entries) = std::fs::read_dir(&dir) else {
+            return Ok(catalog);
+        };
+        let mut files: Vec<PathBuf> = entries
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|p| p.extension().is_some_and(|x| x == "toml"))
+            .collect();
+        files.sort();
+        for path in files {
+            let shown = path.display().to_string();
+            let src = std::fs::read_to_string(&path).map_err(|e| RoundFileError {
+                file: shown.clone(),
+                line: 1,
+                field: "file".into(),
+                message: format!("cannot be read: {e}"),
+            })?;
+            let mut round = parse(&shown, &src)?;
+            round.source = shown;
+            match catalog.rounds.iter_mut().find(|r| r.id == round.id) {
+                Some(existing) => *existing = round,
+                None => catalog.rounds.push(round),
+            }
+        }
+        Ok(catalog)
+    }
+
+    pub fn get(&self, id: &str) -> Option<&Round> {
+        self.rounds.iter().find(|r| r.id == id)
+    }
+
+    pub fn ids(&self) -> Vec<&str> {
+        self.rounds.iter().map(|r| r.id.as_str()).collect()
+    }
+
+    /// The round named `id`, or an error that lists the ones that exist.
+    pub fn require(&self, id: &str) -> anyhow::Result<&Round> {
+        self.get(id).ok_or_else(|| {
+            anyhow::anyhow!(
+                "unknown round \"{id}\"; the rounds are: {} (see `mockround rounds`)",
+                self.ids().join(", ")
+            )
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_builtin_round_is_valid_and_complete() {
+        let cat = Catalog::builtin();
+        let ids: Vec<&str> = cat.ids();
+        assert_eq!(
+            ids,
+            ["ml-fundamentals", "system-design", "coding", "behavioral"]
+        );
+        let dims = [
+            [
+                "knowledge_mode",
+                "reasoning_under_pressure",
+                "depth_signal",
+                "self_correction",
+            ],
+            [
+                "architecture_anchor",
+                "eval_methodology",
+                "safety_layer",
+                "uncertainty_handling",
+            ],
+            [
+                "leetcode_readiness",
+                "ml_implementation",
+                "code_explanation",
+                "debugging",
+            ],
+            [
+                "production_reasoning",
+                "cross_functional_communication",
+                "ethics_positioning",
+                "failure_ownership",
+            ],
+        ];
+        for (r, want) in cat.rounds.iter().zip(dims) {
+            let got: Vec<&str> = r.dimensions.iter().map(|d| d.id.as_str()).collect();
+            assert_eq!(got, want, "{}", r.id);
+            assert!(
+                r.questions.len() >= 12,
+                "{} has {} questions",
+                r.id,
+                r.questions.len()
+            );
+            assert!(!r.checklist.is_empty());
+            for level in LEVELS {
+                assert!(
+                    r.questions.iter().filter(|q| q.fits_level(level)).count() >= 4,
+                    "{} at {level}",
+                    r.id
+                );
+            }
+            for q in &r.questions {
+                assert!(
+                    (4..=6).contains(&q.key_points.len()),
+                    "{}: {} key points",
+                    q.id,
+                    q.key_points.len()
+                );
+                assert!(
+                    (2..=3).contains(&q.follow_ups.len()),
+                    "{}: {} follow-ups",
+                    q.id,
+                    q.follow_ups.len()
+                );
+                for k in &q.key_points {
+                    assert!(
+                        !k.cues.is_empty() && k.probe.ends_with('?'),
+                        "{}/{}",
+                        q.id,
+                        k.id
+                    );
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn errors_name_file_line_and_field() {
+        let src = BUILTIN[2]
+            .1
+            .replacen("levels = [", "levels = [\"wizard\", ", 1);
+        let e = parse("rubrics/coding.toml", &src).unwrap_err();
+        assert!(e.field.ends_with(".levels"), "{e}");
+        assert!(e.to_string().contains("rubrics/coding.toml:") && e.to_string().contains("wizard"));
+        let e = parse("x.toml", "id = \"x\"\nname = 3\n").unwrap_err();
+        assert_eq!(e.line, 2, "{e}");
+    }
+
+    #[test]
+    fn reflow_joins_wrapped_lines_and_keeps_code() {
+        let t = parse::reflow("Write a tokenizer\nin Python:\n\n```python\ndef f(x):\n    return x\n```\nThen explain.");
+        assert_eq!(t, "Write a tokenizer in Python:\n\n```python\ndef f(x):\n    return x\n```\nThen explain.");
+    }
+}
