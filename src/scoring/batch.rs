@@ -58,7 +58,7 @@ pub fn score_all(
         Err(e) => return fallback_all(e.to_string()),
     };
     let jobs = jobs.unwrap_or(settings.jobs).max(1) as usize;
-    let mode = judge::mode_of(settings);
+    let mode = settings.judge_mode;
     let bar = progress_bar(inputs.len());
     let model = &model;
     let prompts = &prompts;
