@@ -17,7 +17,7 @@ use std::cell::RefCell;
 use std::io::Write;
 
 use anyhow::{bail, Context, Result};
-use mockround::cli::ModelArgs;
+use mockround::config::ModelFlags;
 use mockround::config::{Backend, Config};
 use mockround::rounds::Catalog;
 use mockround::scoring::judge::{self, ClientModel, JudgeModel, JudgePrompts, JudgeRequest, Mode};
@@ -47,7 +47,7 @@ fn main() -> Result<()> {
     let Some((out, files)) = args.split_first() else {
         bail!("usage: record_judge OUT.jsonl TRANSCRIPT.txt...");
     };
-    let config = Config::load(&ModelArgs::default())?;
+    let config = Config::load(&ModelFlags::default())?;
     let Backend::Llm(settings) = config.backend else {
         bail!("no model configured: set OPENAI_BASE_URL (and MOCKROUND_MODEL)");
     };

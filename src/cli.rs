@@ -4,6 +4,9 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
+use crate::config::ModelFlags;
+pub use crate::review::report::ReportFormat;
+
 #[derive(Debug, Parser)]
 #[command(
     name = "mockround",
@@ -37,6 +40,17 @@ pub struct ModelArgs {
     /// OpenAI-compatible base URL, e.g. http://127.0.0.1:8080/v1 (env OPENAI_BASE_URL)
     #[arg(long, global = true, value_name = "URL")]
     pub base_url: Option<String>,
+}
+
+impl ModelArgs {
+    pub fn flags(&self) -> ModelFlags {
+        ModelFlags {
+            offline: self.offline,
+            provider: self.provider.clone(),
+            model: self.model.clone(),
+            base_url: self.base_url.clone(),
+        }
+    }
 }
 
 #[derive(Debug, Subcommand)]
@@ -175,13 +189,6 @@ pub struct ReplayArgs {
     /// Round for plain-text transcripts without a `# Round:` line
     #[arg(long, value_name = "R")]
     pub round: Option<String>,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum ReportFormat {
-    Md,
-    Html,
-    Json,
 }
 
 #[derive(Debug, Args)]

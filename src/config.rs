@@ -12,8 +12,6 @@ use std::time::Duration;
 use anyhow::{Context, Result};
 use serde::Deserialize;
 
-use crate::cli::ModelArgs;
-
 /// Where mockround reads configuration and keeps sessions.
 #[derive(Debug, Clone)]
 pub struct Paths {
@@ -58,6 +56,16 @@ impl Paths {
     pub fn diagnostic_file(&self) -> PathBuf {
         self.data_dir.join("diagnostic.json")
     }
+}
+
+/// What the command line says about the model (`--offline`, `--provider`,
+/// `--model`, `--base-url`); they win over everything else.
+#[derive(Debug, Clone, Default)]
+pub struct ModelFlags {
+    pub offline: bool,
+    pub provider: Option<String>,
+    pub model: Option<String>,
+    pub base_url: Option<String>,
 }
 
 /// `config.toml`. Every field is optional.
@@ -225,10 +233,13 @@ pub struct Config {
     pub paths: Paths,
     pub file: FileConfig,
     pub backend: Backend,
+    /// The command line's say, kept so `doctor` can tell where a setting
+    /// came from.
+    pub flags: ModelFlags,
 }
 
 impl Config {
-    pub fn load(args: &ModelArgs) -> Result<Config> {
+    pub fn load(args: &ModelFlags) -> Result<Config> {
         let paths = Paths::from_env()?;
         let file = FileConfig::load(&paths.config_file())?;
         let env = |k: &str| std::env::var(k).ok().filter(|v| !v.trim().is_empty());
@@ -237,13 +248,14 @@ impl Config {
             paths,
             file,
             backend,
+            flags: args.clone(),
         })
     }
 }
 
 /// Resolve the backend from flags, an environment lookup and the file.
 pub fn resolve_backend(
-    args: &ModelArgs,
+    args: &ModelFlags,
     file: &FileConfig,
     env: &dyn Fn(&str) -> Option<String>,
 ) -> Result<Backend> {
@@ -339,7 +351,7 @@ mod tests {
     #[test]
     fn nothing_configured_means_offline_with_a_notice() {
         let b =
-            resolve_backend(&ModelArgs::default(), &FileConfig::default(), &env_of(&[])).unwrap();
+            resolve_backend(&ModelFlags::default(), &FileConfig::default(), &env_of(&[])).unwrap();
         assert!(matches!(b, Backend::Offline { notice: Some(_) }));
     }
 
@@ -354,14 +366,14 @@ mod tests {
             ("OPENAI_BASE_URL", "http://env/v1"),
             ("MOCKROUND_MODEL", "env-model"),
         ]);
-        let Backend::Llm(s) = resolve_backend(&ModelArgs::default(), &file, &env).unwrap() else {
+        let Backend::Llm(s) = resolve_backend(&ModelFlags::default(), &file, &env).unwrap() else {
             panic!()
         };
         assert_eq!(
             (s.base_url.as_str(), s.model.as_deref()),
             ("http://env/v1", Some("env-model"))
         );
-        let args = ModelArgs {
+        let args = ModelFlags {
             base_url: Some("http://flag/v1/".into()),
             model: Some("flag-model".into()),
             ..Default::default()
@@ -377,7 +389,7 @@ mod tests {
 
     #[test]
     fn provider_presets_fill_the_url_and_unknown_ones_list_the_choices() {
-        let args = ModelArgs {
+        let args = ModelFlags {
             provider: Some("ollama".into()),
             ..Default::default()
         };

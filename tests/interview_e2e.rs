@@ -617,12 +617,26 @@ fn rounds_lists_builtin_custom_and_reports_bad_files_precisely() {
         1,
     );
     std::fs::write(rubrics.join("coding.toml"), broken).unwrap();
+    // ... once, as a warning: every other round keeps working
     let out = mockround(home.path()).args(["rounds"]).output().unwrap();
-    assert!(!out.status.success());
+    assert!(out.status.success(), "{}", stderr_of(&out));
     let err = stderr_of(&out);
     assert!(
         err.contains("coding.toml:") && err.contains(".key_point[0].x_probe"),
         "{err}"
     );
     assert_eq!(err.trim().lines().count(), 1, "{err}");
+    assert!(stdout_of(&out).contains("my-round") && stdout_of(&out).contains("not loaded"));
+    // ... and starting that round fails with the error itself
+    let out = mockround(home.path())
+        .args(["start", "coding"])
+        .write_stdin("")
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    assert!(
+        stderr_of(&out).contains(".key_point[0].x_probe"),
+        "{}",
+        stderr_of(&out)
+    );
 }

@@ -8,10 +8,9 @@ use std::process::ExitCode;
 use std::time::{Duration, Instant};
 
 use anyhow::Result;
-use clap::Parser;
 
-use crate::cli::{Cli, ModelArgs};
-use crate::config::{Backend, Config, InterviewerMode, LlmSettings};
+use super::Ctx;
+use crate::config::{Backend, Config, InterviewerMode, LlmSettings, ModelFlags};
 use crate::llm::{self, ChatRequest, FormatUsed, LlmClient, LlmError, Message, OutputFormat};
 use crate::rounds::Catalog;
 use crate::ui::Style;
@@ -59,23 +58,20 @@ impl Report {
     }
 }
 
-pub fn run(config: &Config, catalog: &Catalog) -> Result<ExitCode> {
+pub fn run(ctx: &Ctx) -> Result<ExitCode> {
+    let (config, catalog) = (&ctx.config, ctx.catalog());
     let mut r = Report {
         style: Style::detect(),
         out: Vec::new(),
         failed: false,
     };
-    // The flags are parsed again here only to say where each setting came
-    // from; `config` already holds the resolved values.
-    let args = Cli::try_parse_from(std::env::args_os())
-        .map(|c| c.model)
-        .unwrap_or_default();
+    let args = &config.flags;
     r.line(r.style.bold("mockround doctor"));
     paths(&mut r, config, catalog);
     match &config.backend {
-        Backend::Offline { notice } => offline(&mut r, &args, notice.is_some()),
+        Backend::Offline { notice } => offline(&mut r, args, notice.is_some()),
         Backend::Llm(settings) => {
-            backend(&mut r, &args, config, settings);
+            backend(&mut r, args, config, settings);
             checks(&mut r, settings);
         }
     }
@@ -132,13 +128,22 @@ fn paths(r: &mut Report, config: &Config, catalog: &Catalog) {
             &format!("from the config dir: {}", custom.join(", ")),
         );
     }
+    if !catalog.broken.is_empty() {
+        r.heading("Round files");
+        for e in &catalog.broken {
+            r.check(
+                Verdict::Fail,
+                &format!("{e} (round \"{}\" is unavailable)", e.round_id()),
+            );
+        }
+    }
 }
 
 fn env(k: &str) -> Option<String> {
     std::env::var(k).ok().filter(|v| !v.trim().is_empty())
 }
 
-fn offline(r: &mut Report, args: &ModelArgs, nothing_configured: bool) {
+fn offline(r: &mut Report, args: &ModelFlags, nothing_configured: bool) {
     r.heading("Backend");
     let why = if args.offline {
         "--offline was given"
@@ -159,7 +164,7 @@ fn offline(r: &mut Report, args: &ModelArgs, nothing_configured: bool) {
     r.line("  or put base_url and model in config.toml, then run `mockround doctor` again.");
 }
 
-fn backend(r: &mut Report, args: &ModelArgs, config: &Config, s: &LlmSettings) {
+fn backend(r: &mut Report, args: &ModelFlags, config: &Config, s: &LlmSettings) {
     let file = &config.file;
     r.heading("Backend");
     let url_from = if args.base_url.is_some() {

@@ -16,10 +16,9 @@ use std::time::Duration;
 
 use anyhow::Result;
 
+use super::Ctx;
 use crate::cli::ReplayArgs;
-use crate::config::Config;
 use crate::review::{self, Review, ScoreSource};
-use crate::rounds::Catalog;
 use crate::transcript::{Role, Target, TurnKind};
 use crate::ui::Style;
 
@@ -68,7 +67,8 @@ impl Pace {
     }
 }
 
-pub fn run(config: &Config, catalog: &Catalog, args: ReplayArgs) -> Result<ExitCode> {
+pub fn run(ctx: &Ctx, args: ReplayArgs) -> Result<ExitCode> {
+    let (config, catalog) = (&ctx.config, ctx.catalog());
     let style = Style::detect();
     let pace = Pace::from_args(&args, style.tty)?;
     let review = review::load(config, catalog, &args.input, args.round.as_deref())?;

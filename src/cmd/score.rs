@@ -3,29 +3,23 @@
 //! and print it for a person or as JSON.
 
 use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::ExitCode;
 
 use anyhow::{Context as _, Result};
 use jiff::Timestamp;
 
+use super::Ctx;
 use crate::cli::ScoreArgs;
-use crate::config::{Backend, Config};
+use crate::config::Config;
 use crate::interview::repl::input::{LineSource, Piped, Terminal};
 use crate::review::scorecard as view;
-use crate::rounds::{Catalog, Round};
-use crate::scoring::{reader, ScoreReport};
-use crate::transcript::import::{self, LoadedAny};
+use crate::rounds::Round;
+use crate::scoring::{self, ScoreReport};
+use crate::transcript::import::{self, Input};
 use crate::transcript::store::{self, SessionWriter};
-use crate::transcript::{Event, ScoreEvent, SelfScoreEvent, Transcript};
+use crate::transcript::{Event, SelfScoreEvent};
 use crate::ui::Style;
-
-/// One input, loaded and matched to its round.
-pub struct Input {
-    pub shown: String,
-    pub path: PathBuf,
-    pub loaded: LoadedAny,
-}
 
 /// Is `path` one of the user's own sessions (inside the sessions dir)? Only
 /// those get scores appended: a transcript passed by path from elsewhere (a
@@ -50,65 +44,12 @@ fn design_shape(report: &ScoreReport) -> Result<serde_json::Value> {
     Ok(v)
 }
 
-/// Resolve and load one SESSION|FILE argument.
-pub fn load_input(config: &Config, spec: &str, round: Option<&str>) -> Result<Input> {
-    let path = store::resolve(&config.paths.sessions_dir(), spec)?;
-    let loaded = import::load_any(&path, round)?;
-    Ok(Input {
-        shown: spec.to_string(),
-        path,
-        loaded,
-    })
-}
-
-/// Score a transcript with the configured scorer (the offline one when no
-/// model is configured or `--offline` is given).
-pub fn score_transcript(
-    config: &Config,
-    round: &Round,
-    t: &Transcript,
-    samples: u32,
-) -> ScoreReport {
-    match &config.backend {
-        Backend::Offline { .. } => reader::score(round, t),
-        Backend::Llm(settings) => {
-            crate::scoring::judge::score(settings, &config.paths.config_dir, round, t, samples)
-        }
-    }
-}
-
-/// Append a score event to a saved session.
-pub fn save_score(
-    path: &Path,
-    round: &Round,
-    report: &ScoreReport,
-    model: Option<String>,
-) -> Result<()> {
-    let event = ScoreEvent {
-        at: Timestamp::now(),
-        model,
-        rubric_version: round.version,
-        prompt_version: crate::scoring::judge::PROMPT_VERSION,
-        report: report.clone(),
-    };
-    SessionWriter::open(path)?
-        .append(&Event::Score(event))
-        .context("cannot save the score to the session")
-}
-
-fn judge_model(config: &Config) -> Option<String> {
-    match &config.backend {
-        Backend::Llm(s) => s.judge_model.clone().or_else(|| s.model.clone()),
-        Backend::Offline { .. } => None,
-    }
-}
-
 /// Score a session that just finished, save and show the score.
 pub fn score_finished_session(config: &Config, round: &Round, path: &Path) -> Result<()> {
     let loaded = store::load(path)?;
     let t = loaded.transcript;
-    let report = score_transcript(config, round, &t, 1);
-    save_score(path, round, &report, judge_model(config))?;
+    let report = scoring::score(config, round, &t, 1);
+    scoring::record(path, round, &report, scoring::judge_model(config))?;
     let style = Style::detect();
     print!(
         "{}",
@@ -117,10 +58,15 @@ pub fn score_finished_session(config: &Config, round: &Round, path: &Path) -> Re
     Ok(())
 }
 
-pub fn run(config: &Config, catalog: &Catalog, args: ScoreArgs) -> Result<ExitCode> {
+pub fn run(ctx: &Ctx, args: ScoreArgs) -> Result<ExitCode> {
+    let (config, catalog) = (&ctx.config, ctx.catalog());
     let mut inputs = Vec::new();
     for spec in &args.inputs {
-        inputs.push(load_input(config, spec, args.round.as_deref())?);
+        inputs.push(import::open(
+            &config.paths.sessions_dir(),
+            spec,
+            args.round.as_deref(),
+        )?);
     }
     let mut rounds: Vec<&Round> = Vec::new();
     for i in &inputs {
@@ -169,8 +115,7 @@ pub fn run(config: &Config, catalog: &Catalog, args: ScoreArgs) -> Result<ExitCo
         }
     }
 
-    let reports =
-        crate::scoring::batch::score_all(config, &inputs, &rounds, args.samples, args.jobs);
+    let reports = scoring::batch::score_all(config, &inputs, &rounds, args.samples, args.jobs);
 
     let style = Style::detect();
     let mut out = std::io::stdout().lock();
@@ -188,7 +133,7 @@ pub fn run(config: &Config, catalog: &Catalog, args: ScoreArgs) -> Result<ExitCo
             );
         }
         if writable(i) {
-            if let Err(e) = save_score(&i.path, round, report, judge_model(config)) {
+            if let Err(e) = scoring::record(&i.path, round, report, scoring::judge_model(config)) {
                 eprintln!("mockround: {}: {}", i.shown, crate::ui::one_line(&e));
             }
         }

@@ -163,7 +163,8 @@ pub fn load<'c>(
     spec: &str,
     round_override: Option<&str>,
 ) -> Result<Review<'c>> {
-    let input = crate::cmd::score::load_input(config, spec, round_override)?;
+    let input =
+        crate::transcript::import::open(&config.paths.sessions_dir(), spec, round_override)?;
     let t = input.loaded.transcript;
     let round = catalog
         .require(&t.header.round)
@@ -171,7 +172,7 @@ pub fn load<'c>(
     let (score, score_source) = match t.latest_score() {
         Some(s) => (s.report.clone(), ScoreSource::Saved(s.at)),
         None => (
-            crate::cmd::score::score_transcript(config, round, &t, 1),
+            crate::scoring::score(config, round, &t, 1),
             ScoreSource::Computed,
         ),
     };

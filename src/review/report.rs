@@ -33,18 +33,13 @@
 //!
 //! Written files are created 0600: they hold the candidate's answers.
 
-use std::io::Write as _;
 use std::path::Path;
-use std::process::ExitCode;
 
 use anyhow::{Context as _, Result};
 use jiff::Timestamp;
 use serde::Serialize;
 
-use crate::cli::{ReportArgs, ReportFormat};
-use crate::config::Config;
 use crate::review::{self, Review, ReviewTurn, ScoreSource};
-use crate::rounds::Catalog;
 use crate::scoring::ScoreReport;
 use crate::templates::Templates;
 use crate::transcript::{Role, Target, TurnKind};
@@ -188,35 +183,12 @@ pub struct ProblemDoc {
     pub message: String,
 }
 
-pub fn run(config: &Config, catalog: &Catalog, args: ReportArgs) -> Result<ExitCode> {
-    let review = review::load(config, catalog, &args.input, args.round.as_deref())?;
-    review.warn_problems("");
-    let doc = build(&review);
-    let text = render(&doc, args.format, Some(&config.paths.config_dir))?;
-    match &args.output {
-        Some(path) => {
-            crate::ui::write_private(path, text.as_bytes())?;
-            let kind = match args.format {
-                ReportFormat::Md => "markdown",
-                ReportFormat::Html => "HTML",
-                ReportFormat::Json => "JSON",
-            };
-            println!(
-                "Wrote the {kind} report of {} to {} (readable only by you: it holds your answers).",
-                doc.session.id,
-                path.display()
-            );
-        }
-        None => {
-            let mut out = std::io::stdout().lock();
-            match out.write_all(text.as_bytes()).and_then(|_| out.flush()) {
-                Ok(()) => {}
-                Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => {}
-                Err(e) => return Err(e.into()),
-            }
-        }
-    }
-    Ok(ExitCode::SUCCESS)
+/// The formats a report is written in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ReportFormat {
+    Md,
+    Html,
+    Json,
 }
 
 /// Render a report in a format; templates may be overridden from the

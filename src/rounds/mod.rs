@@ -140,6 +140,30 @@ pub struct RoundFileError {
     pub message: String,
 }
 
+impl RoundFileError {
+    /// The round the file would define: its name without `.toml`.
+    pub fn round_id(&self) -> &str {
+        Path::new(&self.file)
+            .file_stem()
+            .and_then(|s| s.to_str())
+            .unwrap_or(&self.file)
+    }
+}
+
+/// Read and parse one user round file.
+fn load_file(path: &Path) -> Result<Round, RoundFileError> {
+    let shown = path.display().to_string();
+    let src = std::fs::read_to_string(path).map_err(|e| RoundFileError {
+        file: shown.clone(),
+        line: 1,
+        field: "file".into(),
+        message: format!("cannot be read: {e}"),
+    })?;
+    let mut round = parse(&shown, &src)?;
+    round.source = shown;
+    Ok(round)
+}
+
 impl fmt::Display for RoundFileError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(
@@ -155,6 +179,9 @@ impl fmt::Display for RoundFileError {
 #[derive(Debug, Clone)]
 pub struct Catalog {
     pub rounds: Vec<Round>,
+    /// Files in the config dir that could not be used: each makes only its
+    /// own round unavailable.
+    pub broken: Vec<RoundFileError>,
 }
 
 impl Catalog {
@@ -169,17 +196,22 @@ impl Catalog {
                 r
             })
             .collect();
-        Catalog { rounds }
+        Catalog {
+            rounds,
+            broken: Vec::new(),
+        }
     }
 
-    /// Built-in rounds plus the user's `rubrics/` directory, if any.
-    pub fn load(config_dir: Option<&Path>) -> Result<Catalog, RoundFileError> {
+    /// Built-in rounds plus the user's `rubrics/` directory, if any. A file
+    /// that cannot be used is kept in `broken` (its round is unavailable)
+    /// and every other round loads as usual.
+    pub fn load(config_dir: Option<&Path>) -> Catalog {
         let mut catalog = Catalog::builtin();
         let Some(dir) = config_dir.map(|d| d.join("rubrics")) else {
-            return Ok(catalog);
+            return catalog;
         };
         let Ok(entries) = std::fs::read_dir(&dir) else {
-            return Ok(catalog);
+            return catalog;
         };
         let mut files: Vec<PathBuf> = entries
             .filter_map(|e| e.ok().map(|e| e.path()))
@@ -187,21 +219,23 @@ impl Catalog {
             .collect();
         files.sort();
         for path in files {
-            let shown = path.display().to_string();
-            let src = std::fs::read_to_string(&path).map_err(|e| RoundFileError {
-                file: shown.clone(),
-                line: 1,
-                field: "file".into(),
-                message: format!("cannot be read: {e}"),
-            })?;
-            let mut round = parse(&shown, &src)?;
-            round.source = shown;
-            match catalog.rounds.iter_mut().find(|r| r.id == round.id) {
-                Some(existing) => *existing = round,
-                None => catalog.rounds.push(round),
+            match load_file(&path) {
+                Ok(round) => match catalog.rounds.iter_mut().find(|r| r.id == round.id) {
+                    Some(existing) => *existing = round,
+                    None => catalog.rounds.push(round),
+                },
+                Err(e) => catalog.broken.push(e),
             }
         }
-        Ok(catalog)
+        catalog
+    }
+
+    /// The files loaded from the config dir (overrides and custom rounds).
+    pub fn user_files(&self) -> impl Iterator<Item = &str> {
+        self.rounds
+            .iter()
+            .map(|r| r.source.as_str())
+            .filter(|s| *s != "built-in")
     }
 
     pub fn get(&self, id: &str) -> Option<&Round> {
@@ -212,8 +246,14 @@ impl Catalog {
         self.rounds.iter().map(|r| r.id.as_str()).collect()
     }
 
-    /// The round named `id`, or an error that lists the ones that exist.
+    /// The round named `id`, or an error that says why not: its file is
+    /// broken, or no such round exists (listing the ones that do).
     pub fn require(&self, id: &str) -> anyhow::Result<&Round> {
+        if let Some(e) = self.broken.iter().find(|e| e.round_id() == id) {
+            return Err(anyhow::anyhow!(
+                "{e}; fix the file or remove it to use the built-in round"
+            ));
+        }
         self.get(id).ok_or_else(|| {
             anyhow::anyhow!(
                 "unknown round \"{id}\"; the rounds are: {} (see `mockround rounds`)",

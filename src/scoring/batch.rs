@@ -9,11 +9,12 @@ use std::io::IsTerminal;
 
 use futures::stream::{self, StreamExt};
 
-use crate::cmd::score::{score_transcript, Input};
 use crate::config::{Backend, Config};
 use crate::rounds::Round;
 use crate::scoring::judge::{self, ClientModel};
+use crate::scoring::score as score_transcript;
 use crate::scoring::{offline_fallback, ScoreReport};
+use crate::transcript::import::Input;
 
 pub fn score_all(
     config: &Config,

@@ -14,9 +14,16 @@ pub mod manipulation;
 pub mod reader;
 pub mod signals;
 
+use std::path::Path;
+
+use anyhow::{Context as _, Result};
+use jiff::Timestamp;
+
+use crate::config::{Backend, Config};
 use crate::rounds::Round;
 pub use crate::transcript::score::{ChecklistResult, DimensionScore, Flag, ScoreReport, Scorer};
-use crate::transcript::Transcript;
+use crate::transcript::store::SessionWriter;
+use crate::transcript::{Event, ScoreEvent, Transcript};
 
 /// Mean of the scored dimensions, rounded to two decimals.
 pub fn overall(dimensions: &[DimensionScore]) -> Option<f64> {
@@ -72,6 +79,44 @@ pub fn finish(round: &Round, mut report: ScoreReport) -> ScoreReport {
     report.flags.sort();
     report.flags.dedup();
     report
+}
+
+/// Score a transcript with the configured scorer (the offline reader when
+/// no model is configured or `--offline` is given).
+pub fn score(config: &Config, round: &Round, t: &Transcript, samples: u32) -> ScoreReport {
+    match &config.backend {
+        Backend::Offline { .. } => reader::score(round, t),
+        Backend::Llm(settings) => {
+            judge::score(settings, &config.paths.config_dir, round, t, samples)
+        }
+    }
+}
+
+/// The model the configured judge uses, if any.
+pub fn judge_model(config: &Config) -> Option<String> {
+    match &config.backend {
+        Backend::Llm(s) => s.judge_model.clone().or_else(|| s.model.clone()),
+        Backend::Offline { .. } => None,
+    }
+}
+
+/// Append a score event to a saved session.
+pub fn record(
+    path: &Path,
+    round: &Round,
+    report: &ScoreReport,
+    model: Option<String>,
+) -> Result<()> {
+    let event = ScoreEvent {
+        at: Timestamp::now(),
+        model,
+        rubric_version: round.version,
+        prompt_version: judge::PROMPT_VERSION,
+        report: report.clone(),
+    };
+    SessionWriter::open(path)?
+        .append(&Event::Score(event))
+        .context("cannot save the score to the session")
 }
 
 /// The offline reader's score standing in for a judge that could not be

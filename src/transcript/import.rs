@@ -17,7 +17,7 @@
 //! to the next such line belongs to it. Inside a ``` fence nothing starts a
 //! turn, and an indented `Interviewer:` stays part of the answer it is in.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use anyhow::{bail, Context, Result};
 use jiff::Timestamp;
@@ -193,6 +193,25 @@ pub fn load_any(path: &Path, round_override: Option<&str>) -> Result<LoadedAny> 
         transcript: t,
         saved_session: false,
         problems: Vec::new(),
+    })
+}
+
+/// One SESSION|FILE argument, resolved and loaded.
+pub struct Input {
+    /// As the user typed it, for messages.
+    pub shown: String,
+    pub path: PathBuf,
+    pub loaded: LoadedAny,
+}
+
+/// Resolve SESSION|FILE (an id, a prefix, `last`, or a path) and load it.
+pub fn open(sessions_dir: &Path, spec: &str, round: Option<&str>) -> Result<Input> {
+    let path = super::store::resolve(sessions_dir, spec)?;
+    let loaded = load_any(&path, round)?;
+    Ok(Input {
+        shown: spec.to_string(),
+        path,
+        loaded,
     })
 }
 
