@@ -12,7 +12,7 @@
 //!
 //! `cargo bench --bench llm_overhead`
 
-#[path = "../tests/common/fake_llm.rs"]
+#[path = "../tests/e2e/common/fake_llm.rs"]
 mod fake_llm;
 
 use std::io::Write;

@@ -5,7 +5,7 @@
 //!
 //! `cargo bench --bench rescoring` (MOCKROUND_BENCH_TRANSCRIPTS=N to change 1,000)
 
-#[path = "../tests/common/fake_llm.rs"]
+#[path = "../tests/e2e/common/fake_llm.rs"]
 mod fake_llm;
 
 use std::process::Command;

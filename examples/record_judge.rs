@@ -1,5 +1,5 @@
 //! Record what a real model answers to the judge's per-dimension prompts,
-//! for `tests/judge_recorded.rs` to replay offline.
+//! for `tests/e2e/judge_recorded.rs` to replay offline.
 //!
 //! ```sh
 //! OPENAI_BASE_URL=http://127.0.0.1:8089/v1 MOCKROUND_MODEL=qwen-1.5b \

@@ -73,7 +73,8 @@ pub fn clock(d: Duration) -> String {
     format!("{}:{:02}", s / 60, s % 60)
 }
 
-/// Render an error chain on one line, as the quality bar asks.
+/// Render an error chain on one line: bad input gets one line that says
+/// what went wrong and what to do, never a multi-line dump.
 pub fn one_line(err: &anyhow::Error) -> String {
     let mut parts: Vec<String> = Vec::new();
     for cause in err.chain() {

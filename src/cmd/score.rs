@@ -31,7 +31,7 @@ fn inside(path: &Path, dir: &Path) -> bool {
     }
 }
 
-/// The report as `--json` prints it: the shape DESIGN.md fixes (round,
+/// The report as `--json` prints it: the documented shape (round,
 /// scorer, overall, verdict, dimensions, checklist, flags), plus optional
 /// fields only when they carry something (a dimension's
 /// `insufficient_evidence`/`capped`, `spread` and `samples` with

@@ -79,6 +79,10 @@ struct Attempt {
 
 impl LlmClient {
     pub fn new(settings: &LlmSettings) -> Result<LlmClient, LlmError> {
+        // rustls is built without a default crypto provider (see Cargo.toml);
+        // the first client installs ring for the process. A second call
+        // finds it installed, which is fine.
+        let _ = rustls::crypto::ring::default_provider().install_default();
         let http = reqwest::Client::builder()
             .connect_timeout(settings.connect_timeout)
             .pool_idle_timeout(Duration::from_secs(60))

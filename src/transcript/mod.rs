@@ -2,7 +2,7 @@
 //! append-only store that writes them as they happen, and the plain-text
 //! importer for transcripts that come from anywhere else.
 //!
-//! The format is a public contract (see DESIGN.md): one event per line, a
+//! The format is a public contract (README.md, "Files"): one event per line, a
 //! header first, `turn` events as the interview goes, `score`/`self_score`
 //! events appended later, and an `end` event. Fields added later are optional
 //! so that older files keep loading.

@@ -7,7 +7,7 @@ use std::fmt;
 use serde::{Deserialize, Serialize};
 
 /// The score of one transcript. Its JSON is the public shape of
-/// `mockround score --json` (see DESIGN.md).
+/// `mockround score --json` (README.md, "Scores").
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct ScoreReport {
     pub round: String,

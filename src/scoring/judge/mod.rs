@@ -1,7 +1,7 @@
 //! The LLM judge, evidence first: the model finds and quotes, the code
 //! verifies and scores.
 //!
-//! Measured on small models (see DESIGN.md), a holistic "score each
+//! Measured on small models (README.md, "Scores"), a holistic "score each
 //! dimension 1–4" judge collapses to all-4s. So the model is asked for
 //! narrower work it can do: quote the candidate's sentences that show the
 //! strong column and the weak column of one dimension (or of all of them,

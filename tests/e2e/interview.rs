@@ -1,11 +1,9 @@
 //! The interview loop end to end: the binary driven through scripted stdin,
 //! with the offline interviewer, checked through the transcript it saves.
 
-mod common;
-
 use std::time::Duration;
 
-use common::*;
+use crate::common::*;
 use mockround::rounds::Catalog;
 use mockround::session::Session;
 

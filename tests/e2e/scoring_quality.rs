@@ -9,7 +9,7 @@
 //! ≥ 90 %, manipulation < 2.5). Everywhere, every piece of evidence must be
 //! a verbatim quote and no honest transcript may carry a manipulation flag.
 //!
-//! `cargo test --test scoring_quality -- --nocapture` prints the table.
+//! `cargo test --test e2e scoring_quality -- --nocapture` prints the table.
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -223,6 +223,19 @@ fn samples_meet_the_quality_bar() {
         "honest samples flagged as manipulation: {:?}",
         q.false_flags
     );
+    assert_dimension_bar("samples", &q, 90);
+}
+
+/// Per-dimension agreement with the labels (strong read as 3+, weak as 2 or
+/// less): a floor below the figures the sets were measured at (samples
+/// 121/126, holdouts 86-94 %), so a scorer change that loses it shows.
+fn assert_dimension_bar(dir: &str, q: &Quality, percent: usize) {
+    assert!(
+        q.dim_agree * 100 >= q.dim_total * percent,
+        "{dir}: dimensions agree with the labels in {}/{} (want {percent} %)",
+        q.dim_agree,
+        q.dim_total
+    );
 }
 
 /// The pair bar on one held-out set.
@@ -250,6 +263,7 @@ fn assert_pair_bar(dir: &str) {
         "{dir}: flagged as manipulation but written honestly: {:?}",
         q.false_flags
     );
+    assert_dimension_bar(dir, &q, 85);
 }
 
 #[test]

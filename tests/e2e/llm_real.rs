@@ -1,27 +1,27 @@
-//! Against a real OpenAI-compatible server, opt-in: runs only when
-//! `MOCKROUND_TEST_BASE_URL` is set (and `MOCKROUND_TEST_MODEL`, unless the
-//! server has a single model). For example, with llama.cpp:
+//! Against a real OpenAI-compatible server: ignored unless asked for, and
+//! then they fail when `MOCKROUND_TEST_BASE_URL` is unset (plus
+//! `MOCKROUND_TEST_MODEL`, unless the server has a single model). With
+//! llama.cpp:
 //!
 //! ```sh
 //! ../shared/tools/real-llm.sh start qwen-1.5b
-//! MOCKROUND_TEST_BASE_URL=http://127.0.0.1:8089/v1 cargo test --test llm_real -- --nocapture
+//! MOCKROUND_TEST_BASE_URL=http://127.0.0.1:8089/v1 cargo test --test e2e llm_real -- --ignored --nocapture
 //! ```
 //!
 //! A small model is slow on a laptop CPU (several seconds a turn), so the
 //! timeouts here are generous and the session is short.
 
-mod common;
+use crate::common::*;
 
-use common::*;
-
-fn target() -> Option<(String, Option<String>)> {
+fn target() -> (String, Option<String>) {
     let url = std::env::var("MOCKROUND_TEST_BASE_URL")
         .ok()
-        .filter(|u| !u.is_empty())?;
+        .filter(|u| !u.is_empty())
+        .expect("set MOCKROUND_TEST_BASE_URL to the real server, e.g. http://127.0.0.1:8089/v1");
     let model = std::env::var("MOCKROUND_TEST_MODEL")
         .ok()
         .filter(|m| !m.is_empty());
-    Some((url, model))
+    (url, model)
 }
 
 fn with_model(args: &mut Vec<String>, url: &str, model: &Option<String>) {
@@ -32,11 +32,9 @@ fn with_model(args: &mut Vec<String>, url: &str, model: &Option<String>) {
 }
 
 #[test]
+#[ignore = "needs a live model server: MOCKROUND_TEST_BASE_URL, run with --ignored"]
 fn doctor_passes_against_the_real_server() {
-    let Some((url, model)) = target() else {
-        eprintln!("skipped: set MOCKROUND_TEST_BASE_URL to run against a real server");
-        return;
-    };
+    let (url, model) = target();
     let home = home();
     let mut args = vec!["doctor".to_string()];
     with_model(&mut args, &url, &model);
@@ -48,11 +46,9 @@ fn doctor_passes_against_the_real_server() {
 }
 
 #[test]
+#[ignore = "needs a live model server: MOCKROUND_TEST_BASE_URL, run with --ignored"]
 fn a_real_session_asks_checked_follow_ups() {
-    let Some((url, model)) = target() else {
-        eprintln!("skipped: set MOCKROUND_TEST_BASE_URL to run against a real server");
-        return;
-    };
+    let (url, model) = target();
     let home = home();
     std::fs::write(
         home.path().join("config.toml"),

@@ -2,9 +2,7 @@
 //! saved-session scoring that appends and never overwrites, the importer's
 //! edge cases, manipulation, and answers that must not buy a score.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use serde_json::Value;
 
 fn samples(name: &str) -> String {

@@ -2,17 +2,13 @@
 //! OpenAI-compatible server. Every test also checks that the key (a
 //! recognisable fake) never reaches a file or the terminal.
 
-mod common;
-#[path = "common/fake_llm.rs"]
-mod fake_llm;
-
 use std::io::Write;
 use std::path::Path;
 use std::process::{Command as StdCommand, Output, Stdio};
 use std::time::{Duration, Instant};
 
-use common::*;
-use fake_llm::{FakeLlm, Step};
+use crate::common::fake_llm::{FakeLlm, Step};
+use crate::common::*;
 use serde_json::Value;
 
 const KEY: &str = "sk-fake-e2e-KEY-9f8e7d6c5b4a";
@@ -127,7 +123,7 @@ fn a_streamed_session_records_model_timings_and_usage() {
     for (t, r) in fus.iter().zip(&reqs) {
         assert_eq!(t["source"], "llm", "{t}");
         assert_eq!(t["model"], "fake");
-        let said = fake_llm::echo_ask(&r.body);
+        let said = crate::common::fake_llm::echo_ask(&r.body);
         assert_eq!(t["text"], said.as_str());
         assert!(stdout.contains(&format!("Interviewer: {said}")), "{stdout}");
         assert!(t["ttft_ms"].is_u64() && t["latency_ms"].is_u64(), "{t}");
@@ -211,7 +207,7 @@ fn a_reply_about_the_candidate_is_rejected_and_replaced() {
     assert_eq!(fus[1]["source"], "llm");
     assert_eq!(
         fus[1]["text"],
-        fake_llm::echo_ask(&fake.chat_requests()[3].body).as_str()
+        crate::common::fake_llm::echo_ask(&fake.chat_requests()[3].body).as_str()
     );
     let stdout = stdout_of(&out);
     assert!(
@@ -322,7 +318,7 @@ fn transient_faults_are_retried_and_a_dead_turn_falls_back_in_one_line() {
     assert_eq!(fus[0]["source"], "llm");
     assert_eq!(
         fus[0]["text"],
-        fake_llm::echo_ask(&fake.chat_requests()[2].body).as_str()
+        crate::common::fake_llm::echo_ask(&fake.chat_requests()[2].body).as_str()
     );
     assert!(
         fus[0]["latency_ms"].as_u64().unwrap() >= 1000,
@@ -491,7 +487,7 @@ fn hints_are_phrased_by_the_model() {
 fn ctrl_c_cancels_the_reply_not_the_session() {
     let fake = FakeLlm::interviewer();
     fake.script([Step::Stall {
-        pieces: fake_llm::pieces("You said a vector database. What happens "),
+        pieces: crate::common::fake_llm::pieces("You said a vector database. What happens "),
         hold: Duration::from_secs(8),
     }]);
     let home = llm_home("idle_timeout_secs = 6\nfirst_token_timeout_secs = 6\n");

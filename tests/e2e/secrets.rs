@@ -4,15 +4,11 @@
 //! server that rejects it; then every file written and everything printed
 //! is searched for it.
 
-mod common;
-#[path = "common/fake_llm.rs"]
-mod fake_llm;
-
 use std::path::Path;
 use std::process::Output;
 
-use common::*;
-use fake_llm::{FakeLlm, Step};
+use crate::common::fake_llm::{FakeLlm, Step};
+use crate::common::*;
 
 const ENV_KEY: &str = "sk-ENVKEY-5ecr3t-7a7a7a7a";
 const FILE_KEY: &str = "sk-FILEKEY-5ecr3t-8b8b8b8b";

@@ -3,14 +3,10 @@
 //! every quote and computes the score, so fabricated evidence, garbage JSON,
 //! out-of-range numbers and a dead server all end in an honest report.
 
-mod common;
-#[path = "common/fake_llm.rs"]
-mod fake_llm;
-
 use std::path::Path;
 
-use common::*;
-use fake_llm::{FakeLlm, Step};
+use crate::common::fake_llm::{FakeLlm, Step};
+use crate::common::*;
 use serde_json::{json, Value};
 
 const KEY: &str = "sk-judge-test-KEY-0a1b2c3d4e";

@@ -1,5 +1,6 @@
 //! Shared helpers for the binary's end-to-end tests.
-#![allow(dead_code)]
+
+pub mod fake_llm;
 
 use std::io::{BufRead, BufReader, Write};
 use std::path::{Path, PathBuf};

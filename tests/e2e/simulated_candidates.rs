@@ -4,11 +4,9 @@
 //! aim its first follow-up at a key point the answer missed, move on after
 //! its follow-up budget; the scores must order the candidates.
 
-mod common;
-
 use std::collections::BTreeSet;
 
-use common::*;
+use crate::common::*;
 use mockround::rounds::Catalog;
 use mockround::session::Session;
 use serde_json::Value;
@@ -30,7 +28,7 @@ enum Candidate {
 /// Answers for one question: the first answer and the replies to follow-ups.
 fn answers(kind: Candidate, round: &str, question_id: &str) -> Vec<String> {
     let cat = Catalog::builtin();
-    let q = cat
+    let question = cat
         .get(round)
         .unwrap()
         .question(question_id)
@@ -39,32 +37,27 @@ fn answers(kind: Candidate, round: &str, question_id: &str) -> Vec<String> {
     let weak = "I would use the standard approach that most companies use and make sure it is robust and scalable, \
                 with best practices and a dashboard to monitor it end to end.";
     match kind {
+        // Written for every bank question by someone who had not seen the
+        // scorer or the matcher (tests/data/simulated/answers.json).
         Candidate::Strong => {
-            // Cover every key point in the candidate's own words, with a
-            // condition, a number and a failure case each time.
-            let first = q
-                .key_points
-                .iter()
-                .enumerate()
-                .map(|(i, k)| {
-                    let cue = k.cue_specs[0].replace('*', "").replace(" + ", " and ");
-                    format!(
-                        "On {cue}: if the load grows to {}0 percent above today, this is the part that fails first, \
-                         because the cost is paid per request, so I'd measure it on a 200-example test set before changing anything.",
-                        i + 2
-                    )
-                })
-                .collect::<Vec<_>>()
-                .join(" ");
-            vec![
-                first,
-                "If the budget halves, I'd trade recall for cost: cache the top 5 percent of requests, at the cost of \
-                 staleness, and I'd check staleness weekly on a 100-item sample because a wrong cached answer fails silently."
-                    .into(),
-                "It breaks when the input distribution shifts, for example a new product line: the eval set no longer \
-                 reflects traffic, so I'd alert on the share of low-confidence outputs instead of waiting for labels."
-                    .into(),
-            ]
+            let all: Value = serde_json::from_str(
+                &std::fs::read_to_string(concat!(
+                    env!("CARGO_MANIFEST_DIR"),
+                    "/tests/data/simulated/answers.json"
+                ))
+                .unwrap(),
+            )
+            .unwrap();
+            let q = &all[&question.id];
+            let mut out = vec![q["first"].as_str().unwrap().to_string()];
+            out.extend(
+                q["replies"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .map(|r| r.as_str().unwrap().to_string()),
+            );
+            out
         }
         Candidate::Weak => vec![weak.into(), weak.into(), weak.into()],
         Candidate::Evasive => vec![
@@ -204,12 +197,6 @@ fn check_interviewer(kind: Candidate, round: &str, r: &Run) {
                 assert!(
                     !covered.contains(first),
                     "{kind:?} {round} {qid}: probed a covered point {first}"
-                );
-            }
-            if kind == Candidate::Strong {
-                assert!(
-                    first.starts_with("pressure:"),
-                    "{round} {qid}: a complete answer gets pressure, got {first}"
                 );
             }
             if matches!(kind, Candidate::Empty) {

@@ -1,13 +1,10 @@
 //! The model client against the fake server: streaming, every fault the
 //! issue lists, structured output fallbacks, cancellation. Library-level, so
-//! each fault is checked precisely and fast; `llm_e2e.rs` drives the binary.
-
-#[path = "common/fake_llm.rs"]
-mod fake_llm;
+//! each fault is checked precisely and fast; `llm.rs` drives the binary.
 
 use std::time::{Duration, Instant};
 
-use fake_llm::{FakeLlm, Step};
+use crate::common::fake_llm::{FakeLlm, Step};
 use mockround::config::{ApiKey, InterviewerMode, JudgeMode, LlmSettings};
 use mockround::llm::{
     runtime, ChatRequest, FormatUsed, LlmClient, LlmError, Message, OutputFormat, StreamEvent,
@@ -67,7 +64,7 @@ fn stream(
 fn streams_a_reply_with_usage_and_timings() {
     let fake = FakeLlm::start();
     fake.script([Step::Stream {
-        pieces: fake_llm::pieces("What would you cache, and for how long?"),
+        pieces: crate::common::fake_llm::pieces("What would you cache, and for how long?"),
         first_delay: Duration::from_millis(50),
         delay: Duration::from_millis(5),
         empty_finish: true,
@@ -240,7 +237,7 @@ fn a_stall_between_chunks_restarts_the_reply() {
     assert_eq!(restarts, 1);
     assert_eq!(
         c.text,
-        fake_llm::DEFAULT_REPLY,
+        crate::common::fake_llm::DEFAULT_REPLY,
         "the void partial is not kept"
     );
     assert_eq!(shown, c.text);
@@ -252,7 +249,7 @@ fn a_stream_cut_before_done_is_retried() {
     fake.script([Step::cut_after("Half a sent"), Step::Close]);
     let client = LlmClient::new(&settings(&fake.base_url())).unwrap();
     let (r, _, restarts) = stream(&client, &ask());
-    assert_eq!(r.unwrap().text, fake_llm::DEFAULT_REPLY);
+    assert_eq!(r.unwrap().text, crate::common::fake_llm::DEFAULT_REPLY);
     assert_eq!(restarts, 2);
 }
 

@@ -2,12 +2,10 @@
 //! diagnose, plan and resume, on sessions made in the test (by running
 //! `mockround start` with scripted answers, or by writing session files).
 
-mod common;
-
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use common::*;
+use crate::common::*;
 use serde_json::{json, Value};
 
 /// The candidate turns of a labelled sample, in order.
@@ -680,7 +678,7 @@ fn plan_under_two_weeks_vs_four_weeks() {
     assert!(weeks[3]["to"].as_str().unwrap() < long["interview_date"].as_str().unwrap());
 
     // coding as the weakest round survives the time-pressure rule
-    let home2 = common::home();
+    let home2 = crate::common::home();
     diagnose(home2.path(), "yes\nyes\nno\nyes\nyes\nyes\n");
     let short = plan(home2.path(), &["--weeks", "1"]);
     assert!(pct(&short, "coding") > 0.0, "{short:#}");

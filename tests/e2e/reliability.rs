@@ -3,13 +3,11 @@
 //! already saved may be damaged, and every failure says what happened in
 //! one line.
 
-mod common;
-
 use std::io::Write;
 use std::process::{Command as StdCommand, Stdio};
 use std::time::{Duration, Instant};
 
-use common::*;
+use crate::common::*;
 
 fn bin() -> std::path::PathBuf {
     assert_cmd::cargo::cargo_bin("mockround")

@@ -1,0 +1,23 @@
+//! The end-to-end and quality tests, in one binary so the library is linked
+//! once: most of `cargo test`'s time on a 2-core machine was linking a
+//! binary per file.
+
+// Each area uses its own part of the shared helpers.
+#![allow(dead_code)]
+
+mod common;
+
+mod formats;
+mod interview;
+mod judge;
+mod judge_recorded;
+mod llm;
+mod llm_client;
+mod llm_real;
+mod properties;
+mod reliability;
+mod review;
+mod scoring_cli;
+mod scoring_quality;
+mod secrets;
+mod simulated_candidates;
