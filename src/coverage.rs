@@ -315,6 +315,7 @@ mod tests {
                 kp("eval", &["golden set", "eval*"]),
             ],
             follow_ups: vec!["When does it fail?".into()],
+            misconceptions: Vec::new(),
         }
     }
 

@@ -104,6 +104,24 @@ pub struct Question {
     pub minutes: u32,
     pub key_points: Vec<KeyPoint>,
     pub follow_ups: Vec<String>,
+    /// Common wrong claims for this question (may be empty).
+    pub misconceptions: Vec<Misconception>,
+}
+
+/// A wrong claim candidates often make on a question, and what is wrong
+/// with it: what lets the offline reader tell a fluent wrong answer from a
+/// right one where the bank knows the question.
+#[derive(Debug, Clone)]
+pub struct Misconception {
+    pub id: String,
+    /// The wrong claim, as a reader would summarise it.
+    pub claim: String,
+    /// Why it is wrong, in one or two sentences ("the problem is …").
+    pub correction: String,
+    /// The key point it contradicts, if one.
+    pub contradicts: Option<String>,
+    pub cue_specs: Vec<String>,
+    pub cues: Vec<Cue>,
 }
 
 #[derive(Debug, Clone)]

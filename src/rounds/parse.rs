@@ -10,8 +10,8 @@ use serde::Deserialize;
 use toml::Spanned;
 
 use super::{
-    ChecklistItem, Dimension, KeyPoint, Question, Round, RoundFileError, Scope, Signal, LEVELS,
-    MIN_KEY_POINTS, MIN_QUESTIONS,
+    ChecklistItem, Dimension, KeyPoint, Misconception, Question, Round, RoundFileError, Scope,
+    Signal, LEVELS, MIN_KEY_POINTS, MIN_QUESTIONS,
 };
 use crate::text::Cue;
 
@@ -87,6 +87,19 @@ struct RawQuestion {
     key_point: Vec<RawKeyPoint>,
     #[serde(default)]
     follow_ups: Vec<String>,
+    #[serde(default)]
+    misconception: Vec<RawMisconception>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawMisconception {
+    id: Spanned<String>,
+    claim: String,
+    correction: String,
+    #[serde(default)]
+    contradicts: Option<Spanned<String>>,
+    cues: Spanned<Vec<String>>,
 }
 
 #[derive(Deserialize)]
@@ -330,6 +343,7 @@ fn questions(
         }
         check_question(at, &field, &q, round_minutes)?;
         let key_points = key_points(at, &field, q.key_point)?;
+        let misconceptions = misconceptions(at, &field, q.misconception, &key_points)?;
         out.push(Question {
             id: q.id.into_inner(),
             title: q.title,
@@ -339,6 +353,7 @@ fn questions(
             minutes: q.minutes,
             key_points,
             follow_ups: q.follow_ups,
+            misconceptions,
         });
     }
     if out.len() < MIN_QUESTIONS {
@@ -409,6 +424,57 @@ fn check_question(
         ));
     }
     Ok(())
+}
+
+fn misconceptions(
+    at: &Source,
+    field: &str,
+    raw: Vec<RawMisconception>,
+    key_points: &[KeyPoint],
+) -> Result<Vec<Misconception>, RoundFileError> {
+    let mut seen = BTreeSet::new();
+    let mut out = Vec::new();
+    for (i, m) in raw.into_iter().enumerate() {
+        let mfield = format!("{field}.misconception[{i}]");
+        if !id_ok(m.id.get_ref()) || !seen.insert(m.id.get_ref().clone()) {
+            return Err(at.err(
+                m.id.span(),
+                format!("{mfield}.id"),
+                "must be a unique lowercase id",
+            ));
+        }
+        for (name, value) in [("claim", &m.claim), ("correction", &m.correction)] {
+            if value.trim().is_empty() {
+                return Err(at.err(m.id.span(), format!("{mfield}.{name}"), "must not be empty"));
+            }
+        }
+        if let Some(k) = &m.contradicts {
+            if !key_points.iter().any(|p| &p.id == k.get_ref()) {
+                return Err(at.err(
+                    k.span(),
+                    format!("{mfield}.contradicts"),
+                    &format!("\"{}\" is not a key point of this question", k.get_ref()),
+                ));
+            }
+        }
+        let cues = compile(m.cues.get_ref());
+        if cues.is_empty() {
+            return Err(at.err(
+                m.cues.span(),
+                format!("{mfield}.cues"),
+                "must list at least one cue",
+            ));
+        }
+        out.push(Misconception {
+            id: m.id.into_inner(),
+            claim: m.claim,
+            correction: m.correction,
+            contradicts: m.contradicts.map(Spanned::into_inner),
+            cue_specs: m.cues.get_ref().clone(),
+            cues,
+        });
+    }
+    Ok(out)
 }
 
 fn key_points(
