@@ -244,6 +244,31 @@ fn checks(r: &mut Report, settings: &LlmSettings) {
             return;
         }
     };
+    let Some(listed) = endpoint(r, &rt, &client) else {
+        r.check(
+            Verdict::Skip,
+            "model, streaming and structured output: the endpoint is not reachable",
+        );
+        return;
+    };
+    let Some(model) = served_model(r, &rt, &client, s.model.as_deref(), &listed) else {
+        r.check(
+            Verdict::Skip,
+            "streaming and structured output: no model to ask",
+        );
+        return;
+    };
+    if streaming(r, &rt, &client, &model) {
+        structured(r, &rt, &client, &model);
+    }
+}
+
+/// Does the endpoint answer? `Some(the model list)` if it is reachable.
+fn endpoint(
+    r: &mut Report,
+    rt: &tokio::runtime::Runtime,
+    client: &LlmClient,
+) -> Option<Result<Vec<String>, LlmError>> {
     let t = Instant::now();
     let listed = rt.block_on(client.list_models());
     let reachable = match &listed {
@@ -271,17 +296,22 @@ fn checks(r: &mut Report, settings: &LlmSettings) {
             true
         }
     };
-    if !reachable {
-        r.check(
-            Verdict::Skip,
-            "model, streaming and structured output: the endpoint is not reachable",
-        );
-        return;
-    }
-    let model = match (&s.model, &listed) {
-        (Some(m), Ok(models)) if models.iter().any(|x| x == m) => {
+    reachable.then_some(listed)
+}
+
+/// The model to use: the configured one (served or not), or the server's
+/// only one.
+fn served_model(
+    r: &mut Report,
+    rt: &tokio::runtime::Runtime,
+    client: &LlmClient,
+    configured: Option<&str>,
+    listed: &Result<Vec<String>, LlmError>,
+) -> Option<String> {
+    match (configured.map(str::to_string), listed) {
+        (Some(m), Ok(models)) if models.contains(&m) => {
             r.check(Verdict::Ok, &format!("model \"{m}\" is served"));
-            Some(m.clone())
+            Some(m)
         }
         (Some(m), Ok(models)) => {
             let e = LlmError::UnknownModel {
@@ -292,14 +322,14 @@ fn checks(r: &mut Report, settings: &LlmSettings) {
             // some servers (llama.cpp) answer for any name; the streaming
             // check below says whether this one does
             r.check(Verdict::Warn, &e.to_string());
-            Some(m.clone())
+            Some(m)
         }
         (Some(m), Err(_)) => {
             r.check(
                 Verdict::Skip,
                 &format!("cannot list models to confirm \"{m}\""),
             );
-            Some(m.clone())
+            Some(m)
         }
         (None, _) => match rt.block_on(client.model()) {
             Ok(m) => {
@@ -314,16 +344,18 @@ fn checks(r: &mut Report, settings: &LlmSettings) {
                 None
             }
         },
-    };
-    let Some(model) = model else {
-        r.check(
-            Verdict::Skip,
-            "streaming and structured output: no model to ask",
-        );
-        return;
-    };
+    }
+}
+
+/// Does a streamed reply arrive? False when streaming failed outright.
+fn streaming(
+    r: &mut Report,
+    rt: &tokio::runtime::Runtime,
+    client: &LlmClient,
+    model: &str,
+) -> bool {
     let mut req = ChatRequest::new(vec![Message::user("Reply with the single word: ready")]);
-    req.model = Some(model.clone());
+    req.model = Some(model.to_string());
     req.max_tokens = Some(8);
     req.temperature = Some(0.0);
     let mut chunks = 0usize;
@@ -352,10 +384,10 @@ fn checks(r: &mut Report, settings: &LlmSettings) {
         ),
         Err(e) => {
             r.check(Verdict::Fail, &format!("streaming failed: {e}"));
-            return;
+            return false;
         }
     }
-    structured(r, &rt, &client, &model);
+    true
 }
 
 fn structured(r: &mut Report, rt: &tokio::runtime::Runtime, client: &LlmClient, model: &str) {

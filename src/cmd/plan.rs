@@ -13,7 +13,7 @@ use crate::cli::PlanArgs;
 use crate::config::Config;
 use crate::review::diagnose::phase_name;
 use crate::review::plan::*;
-use crate::review::progress;
+use crate::review::progress::{self, WeakestBasis};
 use crate::rounds::Catalog;
 use crate::ui::Style;
 
@@ -58,16 +58,16 @@ fn print_plan(out: &mut impl Write, plan: &Plan, style: &Style) -> Result<()> {
         plan.weeks,
         if plan.weeks == 1 { "" } else { "s" },
         match plan.mode {
-            "compressed" => "under two weeks: compressed",
-            "extended" => "more than six weeks: warm-up, then six focused weeks",
-            _ => "round by round",
+            Mode::Compressed => "under two weeks: compressed",
+            Mode::Extended => "more than six weeks: warm-up, then six focused weeks",
+            Mode::Standard => "round by round",
         }
     );
     writeln!(out, "{}", style.bold(&head))?;
     let basis = match plan.weakest_basis {
-        "scores" => "from your scores",
-        "diagnostic" => "from your diagnostic",
-        _ => "no scores or diagnostic yet, so the article's usual bottleneck; `mockround diagnose` makes this yours",
+        WeakestBasis::Scores => "from your scores",
+        WeakestBasis::Diagnostic => "from your diagnostic",
+        WeakestBasis::Default => "no scores or diagnostic yet, so the article's usual bottleneck; `mockround diagnose` makes this yours",
     };
     writeln!(
         out,
@@ -104,11 +104,11 @@ fn print_plan(out: &mut impl Write, plan: &Plan, style: &Style) -> Result<()> {
         writeln!(out, "{}", style.bold(&title))?;
         for s in &w.sessions {
             let why = match s.why {
-                "weekly-minimum" => "  (weekly minimum on your weakest round)",
-                "mock-per-round" => "  (at least one mock per round)",
-                "dress-rehearsal" => "  (dress rehearsal)",
-                "warm-up" => "  (keep warm)",
-                _ => "",
+                Why::WeeklyMinimum => "  (weekly minimum on your weakest round)",
+                Why::MockPerRound => "  (at least one mock per round)",
+                Why::DressRehearsal => "  (dress rehearsal)",
+                Why::WarmUp => "  (keep warm)",
+                Why::Focus => "",
             };
             writeln!(
                 out,

@@ -34,6 +34,16 @@ fn show(config: &Config, catalog: &Catalog, json: bool) -> Result<ExitCode> {
         }
         return Ok(ExitCode::SUCCESS);
     }
+    table(&mut out, &p, &style)?;
+    recurring(&mut out, &p, &style)?;
+    writeln!(out)?;
+    weakest(&mut out, &p, &style)?;
+    advice(&mut out, &p, config, catalog, &style)?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The per-round table with its sparklines.
+fn table(out: &mut impl Write, p: &Progress, style: &Style) -> Result<()> {
     let head = format!(
         "Progress across {} session{} · {} practised · {} scored",
         p.sessions,
@@ -82,7 +92,11 @@ fn show(config: &Config, catalog: &Catalog, json: bool) -> Result<ExitCode> {
         };
         writeln!(out, "{line}{trend}")?;
     }
+    Ok(())
+}
 
+/// The weak dimensions that keep coming back, a line each.
+fn recurring(out: &mut impl Write, p: &Progress, style: &Style) -> Result<()> {
     let recurring: Vec<(&RoundProgress, &WeakDimension)> = p
         .rounds
         .iter()
@@ -94,8 +108,11 @@ fn show(config: &Config, catalog: &Catalog, json: bool) -> Result<ExitCode> {
             writeln!(out, "  {}: {}", r.id, d.line)?;
         }
     }
+    Ok(())
+}
 
-    writeln!(out)?;
+/// The weakest round, and what it was named from.
+fn weakest(out: &mut impl Write, p: &Progress, style: &Style) -> Result<()> {
     let name_of = |id: &str| {
         p.rounds
             .iter()
@@ -104,7 +121,7 @@ fn show(config: &Config, catalog: &Catalog, json: bool) -> Result<ExitCode> {
             .unwrap_or_else(|| id.to_string())
     };
     match (&p.weakest_round, p.weakest_basis) {
-        (Some(w), Some("scores")) => {
+        (Some(w), Some(WeakestBasis::Scores)) => {
             let r = p.rounds.iter().find(|r| &r.id == w);
             let recent = r.and_then(|r| r.recent).unwrap_or(0.0);
             let n = r.map(|r| r.scored.min(RECENT)).unwrap_or(0);
@@ -132,8 +149,19 @@ fn show(config: &Config, catalog: &Catalog, json: bool) -> Result<ExitCode> {
             "No scored sessions yet, so no weakest round: `mockround score last` scores the latest session."
         )?,
     }
+    Ok(())
+}
+
+/// The diagnostic, the practice trap, rounds never practised, what next.
+fn advice(
+    out: &mut impl Write,
+    p: &Progress,
+    config: &Config,
+    catalog: &Catalog,
+    style: &Style,
+) -> Result<()> {
     if let Some(d) = &p.diagnostic {
-        writeln!(out, "{}", diagnostic_line(catalog, d, Some(&p)))?;
+        writeln!(out, "{}", diagnostic_line(catalog, d, Some(p)))?;
     } else {
         writeln!(
             out,
@@ -176,7 +204,7 @@ fn show(config: &Config, catalog: &Catalog, json: bool) -> Result<ExitCode> {
             "Next: `mockround start {w}{level}` · `mockround plan --weeks 4` for a week-by-week plan"
         )?;
     }
-    Ok(ExitCode::SUCCESS)
+    Ok(())
 }
 
 fn diagnostic_line(catalog: &Catalog, d: &Diagnosis, p: Option<&Progress>) -> String {

@@ -24,6 +24,18 @@ use crate::review::diagnose::{self, Diagnosis};
 use crate::rounds::Catalog;
 use crate::transcript::store::{self, Summary};
 
+/// What the weakest round was named from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum WeakestBasis {
+    /// The lowest recent score.
+    Scores,
+    /// The diagnostic's starting round, before anything was scored.
+    Diagnostic,
+    /// Neither: the article's usual bottleneck (the plan only).
+    Default,
+}
+
 /// Scored sessions averaged for a round's "recent" score.
 pub const RECENT: usize = 3;
 /// A dimension scored at or below this counts as weak in that session.
@@ -42,7 +54,7 @@ pub struct Progress {
     /// The round to work on: lowest recent score, or the diagnostic's start.
     pub weakest_round: Option<String>,
     /// `scores` or `diagnostic`.
-    pub weakest_basis: Option<&'static str>,
+    pub weakest_basis: Option<WeakestBasis>,
     /// Built-in rounds with no session at all.
     pub never_practised: Vec<String>,
     /// The article's trap, when the practice pattern shows it.
@@ -183,8 +195,8 @@ pub fn compute(
         })
         .map(|r| r.id.clone());
     let (weakest_round, weakest_basis) = match (&weakest_scored, &diagnostic) {
-        (Some(w), _) => (Some(w.clone()), Some("scores")),
-        (None, Some(d)) => (Some(d.start.clone()), Some("diagnostic")),
+        (Some(w), _) => (Some(w.clone()), Some(WeakestBasis::Scores)),
+        (None, Some(d)) => (Some(d.start.clone()), Some(WeakestBasis::Diagnostic)),
         (None, None) => (None, None),
     };
     let never_practised: Vec<String> = rounds
@@ -194,7 +206,7 @@ pub fn compute(
         .collect();
     let trap = weakest_round
         .as_deref()
-        .and_then(|w| trap(&rounds, w, weakest_basis == Some("scores")));
+        .and_then(|w| trap(&rounds, w, weakest_basis == Some(WeakestBasis::Scores)));
     Progress {
         sessions: sessions.len(),
         scored: sessions.iter().filter(|s| s.overall.is_some()).count(),

@@ -210,10 +210,50 @@ pub fn render(doc: &ReportDoc, format: ReportFormat, config_dir: Option<&Path>) 
 
 /// Build the report document from a reviewed session.
 pub fn build(r: &Review) -> ReportDoc {
+    let dimensions = dimension_docs(r);
+    let checklist = checklist_docs(r);
+    ReportDoc {
+        report_version: REPORT_VERSION,
+        generated_at: Timestamp::now(),
+        session: session_info(r),
+        score: r.score.clone(),
+        overall_label: r
+            .score
+            .overall
+            .map(|o| format!("{o:.2}"))
+            .unwrap_or_else(|| "not enough evidence".into()),
+        score_source: match r.score_source {
+            ScoreSource::Saved(_) => "saved",
+            ScoreSource::Computed => "computed",
+        },
+        scored_at: match r.score_source {
+            ScoreSource::Saved(at) => Some(at),
+            ScoreSource::Computed => None,
+        },
+        calibration: calibration(&dimensions, r.self_score.is_some()),
+        dimensions,
+        evidence: evidence_docs(r),
+        practice: practice(r, &checklist),
+        checklist,
+        questions: question_docs(r),
+        closing: r.closing.iter().map(|&i| turn_doc(&r.turns[i])).collect(),
+        next_steps: next_steps(r),
+        problems: r
+            .problems
+            .iter()
+            .map(|p| ProblemDoc {
+                line: p.line,
+                message: p.message.clone(),
+            })
+            .collect(),
+    }
+}
+
+fn session_info(r: &Review) -> SessionInfo {
     let h = &r.transcript.header;
     let timed = r.timed();
     let duration = timed.then(|| r.transcript.duration_s());
-    let session = SessionInfo {
+    SessionInfo {
         id: h.id.clone(),
         round: h.round.clone(),
         round_name: r.round.name.clone(),
@@ -231,10 +271,11 @@ pub fn build(r: &Review) -> ReportDoc {
             None => h.backend.kind.as_str().to_string(),
         },
         file: r.path.display().to_string(),
-    };
+    }
+}
 
-    let dimensions: Vec<DimensionDoc> = r
-        .score
+fn dimension_docs(r: &Review) -> Vec<DimensionDoc> {
+    r.score
         .dimensions
         .iter()
         .map(|d| {
@@ -263,10 +304,11 @@ pub fn build(r: &Review) -> ReportDoc {
                 capped: d.capped,
             }
         })
-        .collect();
+        .collect()
+}
 
-    let evidence = r
-        .evidence
+fn evidence_docs(r: &Review) -> Vec<EvidenceDoc> {
+    r.evidence
         .iter()
         .map(|e| EvidenceDoc {
             number: e.number,
@@ -277,10 +319,11 @@ pub fn build(r: &Review) -> ReportDoc {
             question: e.question,
             clock: e.turn.and_then(|t| r.turns[t].offset_s).map(review::clock),
         })
-        .collect();
+        .collect()
+}
 
-    let checklist = r
-        .score
+fn checklist_docs(r: &Review) -> Vec<ChecklistDoc> {
+    r.score
         .checklist
         .iter()
         .map(|c| ChecklistDoc {
@@ -294,10 +337,11 @@ pub fn build(r: &Review) -> ReportDoc {
                 .unwrap_or_else(|| c.id.clone()),
             covered: c.covered,
         })
-        .collect::<Vec<_>>();
+        .collect()
+}
 
-    let questions = r
-        .questions
+fn question_docs(r: &Review) -> Vec<QuestionDoc> {
+    r.questions
         .iter()
         .map(|b| QuestionDoc {
             number: b.number,
@@ -318,12 +362,21 @@ pub fn build(r: &Review) -> ReportDoc {
                 .collect(),
             turns: b.turns.iter().map(|&i| turn_doc(&r.turns[i])).collect(),
         })
-        .collect();
+        .collect()
+}
 
+/// What to practise: the score's two weakest dimensions, then unchecked
+/// "before you move on" items.
+fn practice(r: &Review, checklist: &[ChecklistDoc]) -> Vec<String> {
     let mut practice = r.score.practice.clone();
     for c in checklist.iter().filter(|c| !c.covered).take(2) {
         practice.push(format!("Before you move on: {}", c.text));
     }
+    practice
+}
+
+fn next_steps(r: &Review) -> Vec<String> {
+    let h = &r.transcript.header;
     let mut next_steps = vec![format!(
         "mockround start {} --level {}",
         h.round,
@@ -340,42 +393,7 @@ pub fn build(r: &Review) -> ReportDoc {
         }
     }
     next_steps.push("mockround progress".into());
-
-    ReportDoc {
-        report_version: REPORT_VERSION,
-        generated_at: Timestamp::now(),
-        session,
-        score: r.score.clone(),
-        overall_label: r
-            .score
-            .overall
-            .map(|o| format!("{o:.2}"))
-            .unwrap_or_else(|| "not enough evidence".into()),
-        score_source: match r.score_source {
-            ScoreSource::Saved(_) => "saved",
-            ScoreSource::Computed => "computed",
-        },
-        scored_at: match r.score_source {
-            ScoreSource::Saved(at) => Some(at),
-            ScoreSource::Computed => None,
-        },
-        calibration: calibration(&dimensions, r.self_score.is_some()),
-        dimensions,
-        evidence,
-        checklist,
-        questions,
-        closing: r.closing.iter().map(|&i| turn_doc(&r.turns[i])).collect(),
-        practice,
-        next_steps,
-        problems: r
-            .problems
-            .iter()
-            .map(|p| ProblemDoc {
-                line: p.line,
-                message: p.message.clone(),
-            })
-            .collect(),
-    }
+    next_steps
 }
 
 /// How far the candidate's own ratings sit from the evidence. The article's
