@@ -138,102 +138,23 @@ pub struct Diagnosis {
 
 /// Apply the routing key to six answers.
 pub fn route(answers: &[Answer; 6], at: Timestamp) -> Diagnosis {
-    let any_no = answers.contains(&Answer::No);
-    let stuck_answer = if any_no {
+    let stuck_answer = if answers.contains(&Answer::No) {
         Some(Answer::No)
     } else if answers.contains(&Answer::Partly) {
         Some(Answer::Partly)
     } else {
         None
     };
-    let stuck: Vec<u8> = answers
-        .iter()
-        .enumerate()
-        .filter(|(_, a)| Some(**a) == stuck_answer)
-        .map(|(i, _)| i as u8 + 1)
-        .collect();
-    let is_stuck = |q: u8| stuck.contains(&q);
-    let round_stuck = |round: &str| {
-        QUESTIONS
+    let stuck = Stuck {
+        questions: answers
             .iter()
             .enumerate()
-            .any(|(i, (_, r))| *r == round && is_stuck(i as u8 + 1))
+            .filter(|(_, a)| Some(**a) == stuck_answer)
+            .map(|(i, _)| i as u8 + 1)
+            .collect(),
     };
-    let qs = |nums: &[u8]| {
-        nums.iter()
-            .filter(|n| is_stuck(**n))
-            .map(|n| format!("Q{n}"))
-            .collect::<Vec<_>>()
-            .join(" and ")
-    };
-    let stuck_on_all = PHASES.iter().all(|r| round_stuck(r));
-    let key: [(&[u8], &str); 4] = [
-        (&[1, 5], "ml-fundamentals"),
-        (&[2, 6], "system-design"),
-        (&[3], "coding"),
-        (&[4], "behavioral"),
-    ];
-    let (branch, start, reason, compress, prioritize) = if stuck.is_empty() {
-        (
-            "none",
-            "system-design",
-            "No question was a gap, so start with system design: the highest-stakes round and the one most often under-prepared. Let a mock confirm where you stand.".to_string(),
-            vec![],
-            None,
-        )
-    } else if stuck_on_all {
-        (
-            "all",
-            "ml-fundamentals",
-            "Stuck across all four rounds: start with ML fundamentals, keep ML fundamentals and coding compressed, and give system design the most time.".to_string(),
-            vec!["ml-fundamentals".to_string(), "coding".to_string()],
-            Some("system-design".to_string()),
-        )
-    } else {
-        let (nums, round) = key
-            .iter()
-            .find(|(nums, _)| nums.iter().any(|n| is_stuck(*n)))
-            .copied()
-            .expect("some question is stuck, and every question is in the key");
-        (
-            round,
-            round,
-            format!(
-                "Stuck on {}: the routing key starts you at {}.",
-                qs(nums),
-                phase_name(round)
-            ),
-            vec![],
-            None,
-        )
-    };
-    let mut order = vec![start.to_string()];
-    if let Some(p) = &prioritize {
-        order.push(p.clone());
-    }
-    for (_, r) in key.iter().filter(|(_, r)| round_stuck(r)) {
-        if !order.iter().any(|o| o == r) {
-            order.push(r.to_string());
-        }
-    }
-    // Then rounds with a weaker answer that did not count as stuck, then
-    // the rest, each group in the key's order.
-    let shaky = |round: &str| {
-        QUESTIONS
-            .iter()
-            .zip(answers)
-            .any(|((_, r), a)| *r == round && *a != Answer::Yes)
-    };
-    for (_, r) in key.iter().filter(|(_, r)| shaky(r)) {
-        if !order.iter().any(|o| o == r) {
-            order.push(r.to_string());
-        }
-    }
-    for r in PHASES {
-        if !order.iter().any(|o| o == r) {
-            order.push(r.to_string());
-        }
-    }
+    let line = key_line(&stuck);
+    let order = work_order(answers, &stuck, &line);
     Diagnosis {
         version: DIAGNOSTIC_VERSION,
         at,
@@ -246,18 +167,132 @@ pub fn route(answers: &[Answer; 6], at: Timestamp) -> Diagnosis {
                 answer: *a,
             })
             .collect(),
-        stuck,
+        stuck: stuck.questions,
         stuck_rule: stuck_answer
             .map(|a| a.as_str())
             .unwrap_or("none")
             .to_string(),
-        branch: branch.to_string(),
-        start: start.to_string(),
+        branch: line.branch.to_string(),
+        start: line.start.to_string(),
         order,
-        compress,
-        prioritize,
-        reason,
+        compress: line.compress,
+        prioritize: line.prioritize,
+        reason: line.reason,
     }
+}
+
+/// The article's routing key: which questions point at which round.
+const KEY: [(&[u8], &str); 4] = [
+    (&[1, 5], "ml-fundamentals"),
+    (&[2, 6], "system-design"),
+    (&[3], "coding"),
+    (&[4], "behavioral"),
+];
+
+/// The questions counted as stuck.
+struct Stuck {
+    questions: Vec<u8>,
+}
+
+impl Stuck {
+    fn on(&self, q: u8) -> bool {
+        self.questions.contains(&q)
+    }
+
+    fn round(&self, round: &str) -> bool {
+        QUESTIONS
+            .iter()
+            .enumerate()
+            .any(|(i, (_, r))| *r == round && self.on(i as u8 + 1))
+    }
+
+    /// "Q2 and Q6": the stuck ones among `nums`.
+    fn named(&self, nums: &[u8]) -> String {
+        nums.iter()
+            .filter(|n| self.on(**n))
+            .map(|n| format!("Q{n}"))
+            .collect::<Vec<_>>()
+            .join(" and ")
+    }
+}
+
+/// The line of the key that applies, and what it says.
+struct KeyLine {
+    /// A round id, `all`, or `none`.
+    branch: &'static str,
+    start: &'static str,
+    reason: String,
+    compress: Vec<String>,
+    prioritize: Option<String>,
+}
+
+fn key_line(stuck: &Stuck) -> KeyLine {
+    if stuck.questions.is_empty() {
+        return KeyLine {
+            branch: "none",
+            start: "system-design",
+            reason: "No question was a gap, so start with system design: the highest-stakes round and the one most often under-prepared. Let a mock confirm where you stand.".to_string(),
+            compress: vec![],
+            prioritize: None,
+        };
+    }
+    if PHASES.iter().all(|r| stuck.round(r)) {
+        return KeyLine {
+            branch: "all",
+            start: "ml-fundamentals",
+            reason: "Stuck across all four rounds: start with ML fundamentals, keep ML fundamentals and coding compressed, and give system design the most time.".to_string(),
+            compress: vec!["ml-fundamentals".to_string(), "coding".to_string()],
+            prioritize: Some("system-design".to_string()),
+        };
+    }
+    let (nums, round) = KEY
+        .iter()
+        .find(|(nums, _)| nums.iter().any(|n| stuck.on(*n)))
+        .copied()
+        .expect("some question is stuck, and every question is in the key");
+    KeyLine {
+        branch: round,
+        start: round,
+        reason: format!(
+            "Stuck on {}: the routing key starts you at {}.",
+            stuck.named(nums),
+            phase_name(round)
+        ),
+        compress: vec![],
+        prioritize: None,
+    }
+}
+
+/// Every round in the order to work through them: the start, the round to
+/// prioritise, the other stuck rounds, then rounds with a weaker answer
+/// that did not count as stuck, then the rest, each group in the key's
+/// order.
+fn work_order(answers: &[Answer; 6], stuck: &Stuck, line: &KeyLine) -> Vec<String> {
+    let mut order = vec![line.start.to_string()];
+    let mut push = |r: &str| {
+        if !order.iter().any(|o| o == r) {
+            order.push(r.to_string());
+        }
+    };
+    if let Some(p) = &line.prioritize {
+        push(p);
+    }
+    for (_, r) in KEY.iter().filter(|(_, r)| stuck.round(r)) {
+        push(r);
+    }
+    let shaky = |round: &str| {
+        QUESTIONS
+            .iter()
+            .zip(answers)
+            .any(|((_, r), a)| *r == round && *a != Answer::Yes)
+    };
+    for (_, r) in KEY.iter().filter(|(_, r)| shaky(r)) {
+        push(r);
+    }
+    for r in PHASES {
+        push(r);
+    }
+    order
 }
 
 /// The saved diagnostic, if any. A file that cannot be read is reported as

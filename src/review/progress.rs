@@ -21,7 +21,7 @@ use serde::Serialize;
 
 use crate::config::Config;
 use crate::review::diagnose::{self, Diagnosis};
-use crate::rounds::Catalog;
+use crate::rounds::{Catalog, Round};
 use crate::transcript::store::{self, Summary};
 
 /// What the weakest round was named from.
@@ -256,7 +256,33 @@ fn round_progress(
         let tail = &scores[scores.len().saturating_sub(RECENT)..];
         round2(tail.iter().sum::<f64>() / tail.len() as f64)
     });
-    let direction = (scores.len() >= 2).then(|| {
+    let direction = direction(&scores);
+
+    let weak_dimensions = weak_dimensions(round, list);
+
+    RoundProgress {
+        id: id.to_string(),
+        name: round
+            .map(|r| r.name.clone())
+            .unwrap_or_else(|| id.to_string()),
+        sessions: list.len(),
+        scored: scores.len(),
+        minutes: round1(minutes),
+        share: round2(share),
+        latest: scores.last().copied(),
+        best: scores.iter().copied().reduce(f64::max),
+        recent,
+        trend: scores[scores.len().saturating_sub(24)..].to_vec(),
+        direction,
+        last_practised: list.last().map(|s| s.started_at),
+        level: list.last().map(|s| s.level.clone()),
+        weak_dimensions,
+    }
+}
+
+/// The last score against the mean of the few before it.
+fn direction(scores: &[f64]) -> Option<&'static str> {
+    (scores.len() >= 2).then(|| {
         let last = scores[scores.len() - 1];
         let before = &scores[scores.len().saturating_sub(RECENT + 1)..scores.len() - 1];
         let mean = before.iter().sum::<f64>() / before.len() as f64;
@@ -267,9 +293,12 @@ fn round_progress(
         } else {
             "steady"
         }
-    });
+    })
+}
 
-    // Merge each dimension's weak scores across sessions into one line.
+/// Each dimension's weak scores across the scored sessions, merged into
+/// one line, most often weak first.
+fn weak_dimensions(round: Option<&Round>, list: &[&Summary]) -> Vec<WeakDimension> {
     let scored_sessions: Vec<&&Summary> = list.iter().filter(|s| s.overall.is_some()).collect();
     let mut dims: Vec<(String, usize, usize)> = Vec::new();
     for s in &scored_sessions {
@@ -315,25 +344,7 @@ fn round_progress(
             .then(b.weak.cmp(&a.weak))
             .then(a.id.cmp(&b.id))
     });
-
-    RoundProgress {
-        id: id.to_string(),
-        name: round
-            .map(|r| r.name.clone())
-            .unwrap_or_else(|| id.to_string()),
-        sessions: list.len(),
-        scored: scores.len(),
-        minutes: round1(minutes),
-        share: round2(share),
-        latest: scores.last().copied(),
-        best: scores.iter().copied().reduce(f64::max),
-        recent,
-        trend: scores[scores.len().saturating_sub(24)..].to_vec(),
-        direction,
-        last_practised: list.last().map(|s| s.started_at),
-        level: list.last().map(|s| s.level.clone()),
-        weak_dimensions,
-    }
+    weak_dimensions
 }
 
 /// The article's trap: most practice on rounds that already score well,

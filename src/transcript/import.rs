@@ -44,31 +44,86 @@ pub fn parse(
     round_override: Option<&str>,
 ) -> Result<Transcript, ImportError> {
     let text = text.strip_prefix('\u{FEFF}').unwrap_or(text);
-    let mut round: Option<String> = None;
-    let mut title: Option<String> = None;
-    let mut level: Option<String> = None;
+    let (headers, turns) = read_turns(file, text)?;
+    let round = round_override
+        .map(str::to_string)
+        .or(headers.round)
+        .filter(|r| !r.is_empty())
+        .ok_or_else(|| ImportError::MissingRound { file: file.into() })?;
+    if turns.is_empty() {
+        return Err(ImportError::NoTurns { file: file.into() });
+    }
+    if !turns
+        .iter()
+        .any(|(r, b)| *r == Role::Candidate && !b.trim().is_empty())
+    {
+        return Err(ImportError::NoAnswers { file: file.into() });
+    }
+    let at = Timestamp::UNIX_EPOCH;
+    let id = Path::new(file)
+        .file_stem()
+        .and_then(|s| s.to_str())
+        .unwrap_or("imported")
+        .to_string();
+    let header = Header {
+        format: FORMAT_VERSION,
+        id,
+        round,
+        level: headers.level.unwrap_or_else(|| "mid".into()),
+        started_at: at,
+        backend: Backend::import(),
+        seed: None,
+        minutes: None,
+        questions: None,
+        rubric_version: None,
+        title: headers.title,
+    };
+    Ok(Transcript {
+        header,
+        events: turn_events(turns, at),
+    })
+}
+
+/// The `# Key: value` lines at the top.
+#[derive(Default)]
+struct Headers {
+    round: Option<String>,
+    title: Option<String>,
+    level: Option<String>,
+}
+
+impl Headers {
+    /// Take a header line (or a `#` comment); false at the first other line.
+    fn take(&mut self, line: &str) -> bool {
+        let Some(rest) = line.strip_prefix('#') else {
+            return false;
+        };
+        if let Some((key, value)) = rest.split_once(':') {
+            let value = value.trim().to_string();
+            match key.trim().to_ascii_lowercase().as_str() {
+                "round" => self.round = Some(value),
+                "title" => self.title = Some(value),
+                "level" => self.level = Some(value.to_ascii_lowercase()),
+                _ => {}
+            }
+        }
+        true
+    }
+}
+
+/// The headers, then the turns: a line starting with `Interviewer:` or
+/// `Candidate:` (outside a code fence) starts a turn, everything up to the
+/// next one belongs to it.
+fn read_turns(file: &str, text: &str) -> Result<(Headers, Vec<(Role, String)>), ImportError> {
+    let mut headers = Headers::default();
     let mut turns: Vec<(Role, String)> = Vec::new();
     let mut in_headers = true;
     let mut in_fence = false;
-
     for (i, raw_line) in text.split('\n').enumerate() {
         let line = raw_line.strip_suffix('\r').unwrap_or(raw_line);
         if in_headers {
-            if line.trim().is_empty() {
+            if line.trim().is_empty() || headers.take(line) {
                 continue;
-            }
-            if let Some(rest) = line.strip_prefix('#') {
-                if let Some((key, value)) = rest.split_once(':') {
-                    let value = value.trim().to_string();
-                    match key.trim().to_ascii_lowercase().as_str() {
-                        "round" => round = Some(value),
-                        "title" => title = Some(value),
-                        "level" => level = Some(value.to_ascii_lowercase()),
-                        _ => {}
-                    }
-                    continue;
-                }
-                continue; // a comment line
             }
             in_headers = false;
         }
@@ -98,43 +153,13 @@ pub fn parse(
             }
         }
     }
+    Ok((headers, turns))
+}
 
-    let round = round_override
-        .map(str::to_string)
-        .or(round)
-        .filter(|r| !r.is_empty())
-        .ok_or_else(|| ImportError::MissingRound { file: file.into() })?;
-    if turns.is_empty() {
-        return Err(ImportError::NoTurns { file: file.into() });
-    }
-    if !turns
-        .iter()
-        .any(|(r, b)| *r == Role::Candidate && !b.trim().is_empty())
-    {
-        return Err(ImportError::NoAnswers { file: file.into() });
-    }
-
-    let at = Timestamp::UNIX_EPOCH;
-    let id = Path::new(file)
-        .file_stem()
-        .and_then(|s| s.to_str())
-        .unwrap_or("imported")
-        .to_string();
-    let header = Header {
-        format: FORMAT_VERSION,
-        id,
-        round,
-        level: level.unwrap_or_else(|| "mid".into()),
-        started_at: at,
-        backend: Backend::import(),
-        seed: None,
-        minutes: None,
-        questions: None,
-        rubric_version: None,
-        title,
-    };
+/// The first interviewer turn is the question, later ones follow-ups.
+fn turn_events(turns: Vec<(Role, String)>, at: Timestamp) -> Vec<Event> {
     let mut asked_question = false;
-    let events = turns
+    turns
         .into_iter()
         .map(|(role, body)| {
             let kind = match role {
@@ -149,8 +174,7 @@ pub fn parse(
             t.at = at;
             Event::Turn(t)
         })
-        .collect();
-    Ok(Transcript { header, events })
+        .collect()
 }
 
 fn turn_start(line: &str) -> Option<(Role, &str)> {

@@ -322,27 +322,7 @@ pub fn summarize(path: &Path) -> Result<Summary> {
         file.metadata()?.len().max(head.len() as u64)
     };
     let whole = head.len() as u64 >= len;
-    let first: std::borrow::Cow<'_, str> = match head.iter().position(|&b| b == b'\n') {
-        Some(i) => String::from_utf8_lossy(&head[..i]),
-        None if whole => String::from_utf8_lossy(&head),
-        None => {
-            // A header longer than the first read (a very long title).
-            file.seek(SeekFrom::Start(0))?;
-            let mut line = String::new();
-            BufReader::new(&mut file)
-                .take(1 << 20)
-                .read_line(&mut line)?;
-            std::borrow::Cow::Owned(line)
-        }
-    };
-    let first = first.trim_end();
-    let header = match fast_header(first) {
-        Some(h) if h.format <= FORMAT_VERSION => h,
-        _ => match parse_header(&path.display().to_string(), first) {
-            Ok(h) => h,
-            Err(e) => bail!("{e}"),
-        },
-    };
+    let header = read_header(path, &mut file, &head, whole)?;
     let mut summary = Summary {
         id: header.id,
         path: path.to_path_buf(),
@@ -361,9 +341,58 @@ pub fn summarize(path: &Path) -> Result<Summary> {
         scorer: None,
         dimensions: Vec::new(),
     };
-    // A finished session ends with its `end` event followed only by `score`
-    // and `self_score` events, so the tail from the last `end` to EOF holds
-    // everything listing needs. Grow the window until it reaches that `end`.
+    if read_tail(&mut file, &head, whole, len, &mut summary)? {
+        return Ok(summary);
+    }
+    // No end event: killed, crashed, or still running. Those are rare and
+    // small, so read them whole for the counts.
+    if let Ok(loaded) = load(path) {
+        let t = &loaded.transcript;
+        summary.questions = Some(t.question_ids().len() as u32);
+        summary.answers = Some(t.candidate_turns().count() as u32);
+        summary.duration_s = Some(t.duration_s());
+        if let Some(s) = t.latest_score() {
+            summary.apply_score(s);
+        }
+    }
+    Ok(summary)
+}
+
+/// The header from the first line, which `head` (the first read) usually
+/// holds whole.
+fn read_header(path: &Path, file: &mut File, head: &[u8], whole: bool) -> Result<Header> {
+    let first: std::borrow::Cow<'_, str> = match head.iter().position(|&b| b == b'\n') {
+        Some(i) => String::from_utf8_lossy(&head[..i]),
+        None if whole => String::from_utf8_lossy(head),
+        None => {
+            // A header longer than the first read (a very long title).
+            file.seek(SeekFrom::Start(0))?;
+            let mut line = String::new();
+            BufReader::new(file).take(1 << 20).read_line(&mut line)?;
+            std::borrow::Cow::Owned(line)
+        }
+    };
+    let first = first.trim_end();
+    match fast_header(first) {
+        Some(h) if h.format <= FORMAT_VERSION => Ok(h),
+        _ => match parse_header(&path.display().to_string(), first) {
+            Ok(h) => Ok(h),
+            Err(e) => bail!("{e}"),
+        },
+    }
+}
+
+/// Fill the summary from the file's tail. A finished session ends with its
+/// `end` event followed only by `score` and `self_score` events, so the tail
+/// from the last `end` to EOF holds everything listing needs: the window
+/// grows until it reaches that `end`. False when there is none.
+fn read_tail(
+    file: &mut File,
+    head: &[u8],
+    whole: bool,
+    len: u64,
+    summary: &mut Summary,
+) -> Result<bool> {
     let mut window: u64 = TAIL_READ;
     let mut tail = Vec::new();
     loop {
@@ -373,7 +402,7 @@ pub fn summarize(path: &Path) -> Result<Summary> {
         } else {
             file.seek(SeekFrom::Start(start))?;
             tail.clear();
-            Read::by_ref(&mut file)
+            Read::by_ref(file)
                 .take(len - start)
                 .read_to_end(&mut tail)?;
             &tail
@@ -388,51 +417,40 @@ pub fn summarize(path: &Path) -> Result<Summary> {
         } else {
             buf
         };
-        let mut found_end = false;
-        let mut found_score = false;
-        for raw in (RevLines { rest: Some(body) }) {
-            let raw = raw.trim_ascii();
-            let is_end = raw.starts_with(b"{\"type\":\"end\"");
-            let is_score = raw.starts_with(b"{\"type\":\"score\"");
-            if is_end {
-                if let Ok(end) = serde_json::from_slice::<EndSummary>(raw) {
-                    found_end = true;
-                    summary.status = end.status.into();
-                    summary.questions = Some(end.questions);
-                    summary.answers = Some(end.answers);
-                    summary.duration_s = Some(end.duration_s);
-                    break;
-                }
-            } else if is_score && !found_score {
-                if let Ok(s) = serde_json::from_slice::<ScoreSummary>(raw) {
-                    found_score = true;
-                    summary.overall = s.overall;
-                    summary.scorer = Some(s.scorer);
-                    summary.dimensions =
-                        s.dimensions.into_iter().map(|d| (d.id, d.score)).collect();
-                }
-            }
-        }
-        if found_end {
-            return Ok(summary);
+        if summarize_lines(body, summary) {
+            return Ok(true);
         }
         if start == 0 {
-            break;
+            return Ok(false);
         }
         window = window.saturating_mul(8);
     }
-    // No end event: killed, crashed, or still running. Those are rare and
-    // small, so read them whole for the counts.
-    if let Ok(loaded) = load(path) {
-        let t = &loaded.transcript;
-        summary.questions = Some(t.question_ids().len() as u32);
-        summary.answers = Some(t.candidate_turns().count() as u32);
-        summary.duration_s = Some(t.duration_s());
-        if let Some(s) = t.latest_score() {
-            summary.apply_score(s);
+}
+
+/// Read lines from the end back: the latest score, up to the last `end`
+/// event. True when the `end` was found.
+fn summarize_lines(body: &[u8], summary: &mut Summary) -> bool {
+    let mut found_score = false;
+    for raw in (RevLines { rest: Some(body) }) {
+        let raw = raw.trim_ascii();
+        if raw.starts_with(b"{\"type\":\"end\"") {
+            if let Ok(end) = serde_json::from_slice::<EndSummary>(raw) {
+                summary.status = end.status.into();
+                summary.questions = Some(end.questions);
+                summary.answers = Some(end.answers);
+                summary.duration_s = Some(end.duration_s);
+                return true;
+            }
+        } else if raw.starts_with(b"{\"type\":\"score\"") && !found_score {
+            if let Ok(s) = serde_json::from_slice::<ScoreSummary>(raw) {
+                found_score = true;
+                summary.overall = s.overall;
+                summary.scorer = Some(s.scorer);
+                summary.dimensions = s.dimensions.into_iter().map(|d| (d.id, d.score)).collect();
+            }
         }
     }
-    Ok(summary)
+    false
 }
 
 /// Lines from the last to the first, like `rsplit(b'\n')`, finding
