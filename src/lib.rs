@@ -21,6 +21,7 @@ pub mod report;
 pub mod review;
 pub mod rng;
 pub mod rounds;
+pub mod runner;
 pub mod scoring;
 pub mod session;
 pub mod templates;
