@@ -42,6 +42,7 @@ import time
 import types
 
 SOLUTION = "solution.py"
+_HARNESS_PID = os.getpid()
 PIP_NAMES = {"numpy": "numpy", "sklearn": "scikit-learn", "torch": "torch", "scipy": "scipy"}
 
 
@@ -424,7 +425,10 @@ def run(suite, code, emit, timeout):
     if entries is not None:
         for c in suite.cases:
             emit({"t": "start", "case": c["name"]})
-            emit({"t": "case", "case": c["name"], **run_case(c, entries, timeout)})
+            record = run_case(c, entries, timeout)
+            if os.getpid() != _HARNESS_PID:
+                os._exit(0)  # a fork of the code under test came back here: it has no results to give
+            emit({"t": "case", "case": c["name"], **record})
     emit({"t": "done"})
 
 
@@ -438,8 +442,11 @@ def _channel(nonce):
     os.dup2(3, fd, inheritable=False)
     os.close(3)
     prefix = nonce.encode("ascii") + b" "
+    getpid, pid = os.getpid, os.getpid()
 
     def emit(record):
+        if getpid() != pid:
+            return  # only the harness process reports, never a fork of the code under test
         data = prefix + dumps(record, ensure_ascii=True).encode("ascii") + b"\n"
         try:
             while data:

@@ -12,10 +12,72 @@ use std::path::{Path, PathBuf};
 use super::error::RunnerError;
 
 /// The built-in suites, by question id.
-pub const BUILTIN: &[(&str, &str)] = &[(
-    "code-attention-numpy",
-    include_str!("../../rubrics/coding/code-attention-numpy.py"),
-)];
+pub const BUILTIN: &[(&str, &str)] = &[
+    (
+        "code-lru-cache",
+        include_str!("../../rubrics/coding/code-lru-cache.py"),
+    ),
+    (
+        "code-topk-words",
+        include_str!("../../rubrics/coding/code-topk-words.py"),
+    ),
+    (
+        "code-window-k-distinct",
+        include_str!("../../rubrics/coding/code-window-k-distinct.py"),
+    ),
+    (
+        "code-grid-bfs",
+        include_str!("../../rubrics/coding/code-grid-bfs.py"),
+    ),
+    (
+        "code-pipeline-toposort",
+        include_str!("../../rubrics/coding/code-pipeline-toposort.py"),
+    ),
+    (
+        "code-merge-intervals",
+        include_str!("../../rubrics/coding/code-merge-intervals.py"),
+    ),
+    (
+        "code-wer-edit-distance",
+        include_str!("../../rubrics/coding/code-wer-edit-distance.py"),
+    ),
+    (
+        "code-pack-pairs",
+        include_str!("../../rubrics/coding/code-pack-pairs.py"),
+    ),
+    (
+        "code-word-tokenizer",
+        include_str!("../../rubrics/coding/code-word-tokenizer.py"),
+    ),
+    (
+        "code-bpe-tokenizer",
+        include_str!("../../rubrics/coding/code-bpe-tokenizer.py"),
+    ),
+    (
+        "code-softmax-xent",
+        include_str!("../../rubrics/coding/code-softmax-xent.py"),
+    ),
+    (
+        "code-attention-numpy",
+        include_str!("../../rubrics/coding/code-attention-numpy.py"),
+    ),
+    (
+        "code-kmeans",
+        include_str!("../../rubrics/coding/code-kmeans.py"),
+    ),
+    (
+        "code-beam-search",
+        include_str!("../../rubrics/coding/code-beam-search.py"),
+    ),
+    (
+        "code-padding-mask",
+        include_str!("../../rubrics/coding/code-padding-mask.py"),
+    ),
+    (
+        "code-cosine-topk",
+        include_str!("../../rubrics/coding/code-cosine-topk.py"),
+    ),
+];
 
 /// Where a suite came from.
 #[derive(Debug, Clone, PartialEq, Eq)]
