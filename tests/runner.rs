@@ -427,7 +427,7 @@ fn the_users_sessions_and_home_cannot_be_read() {
         .map(|c| c.to_string_lossy().into_owned())
         .collect();
     let code = format!(
-        "import os\ndef f():\n    try:\n        seen = set(os.listdir({:?}))\n    except PermissionError:\n        return 1\n    return seen - set({allowed:?}) or 1\n",
+        "import os\ndef f():\n    try:\n        seen = set(os.listdir({:?}))\n    except (PermissionError, FileNotFoundError):\n        return 1\n    return seen - set({allowed:?}) or 1\n",
         home.display().to_string()
     );
     let out = hostile_with(runner, &code);

@@ -280,7 +280,9 @@ fn covers(hide: &[PathBuf], roots: &[PathBuf]) -> (Vec<(PathBuf, &'static str)>,
         let covered = out.iter().any(|(c, _)| dir.starts_with(c));
         // Covering a directory that is (or sits inside) an interpreter root would hide Python itself.
         let holds_python = roots.iter().any(|r| dir.starts_with(r));
-        if covered || holds_python || !dir.is_dir() || !dir.is_absolute() {
+        // A service user's HOME can be "/": covering it would hide the whole system.
+        let root = dir.parent().is_none();
+        if covered || holds_python || root || !dir.is_dir() || !dir.is_absolute() {
             continue;
         }
         out.retain(|(c, _)| !c.starts_with(&dir));
@@ -393,6 +395,10 @@ mod tests {
         assert!(dirs.contains(&Path::new("/proc")));
         assert!(!dirs.contains(&Path::new("/proc/self")));
         assert!(!dirs.contains(&Path::new("/no/such/dir")));
+        assert!(covers_of(&[PathBuf::from("/")], &[])
+            .0
+            .iter()
+            .all(|d| d != Path::new("/")));
         // A directory that is an interpreter root is never covered.
         let (covers, _) = covers_of(&[PathBuf::from("/proc")], &[PathBuf::from("/proc")]);
         assert!(!covers.contains(&PathBuf::from("/proc")));
