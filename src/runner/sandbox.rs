@@ -14,6 +14,7 @@ use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::OnceLock;
 use std::time::{Duration, Instant};
 
 use super::capture::{self, Collected};
@@ -67,6 +68,8 @@ pub struct Sandbox {
 
 /// The level to start from: the strongest that worked last time (index into the ladder).
 static START_LEVEL: AtomicUsize = AtomicUsize::new(0);
+/// Why the stronger levels were given up, reported on every later run too.
+static FALLBACK: OnceLock<String> = OnceLock::new();
 
 /// What came back, and under which isolation.
 pub struct Raw {
@@ -97,13 +100,16 @@ impl Sandbox {
             let _ = std::os::unix::fs::chown(tempdir.path(), Some(NOBODY), Some(NOBODY));
         }
         let ladder = Level::ladder(uid == 0);
-        let mut fallback: Option<String> = None;
         let start = START_LEVEL.load(Ordering::Relaxed).min(ladder.len() - 1);
+        let mut fallback = FALLBACK.get().cloned().filter(|_| start > 0);
         for (i, level) in ladder.iter().enumerate().skip(start) {
             let plan = Plan::new(*level, &setup);
             match self.spawn(python, plan, job, tempdir.path()) {
                 Ok(mut raw) => {
                     START_LEVEL.store(i, Ordering::Relaxed);
+                    if let Some(why) = &fallback {
+                        let _ = FALLBACK.set(why.clone());
+                    }
                     raw.isolation.fallback = fallback;
                     return Ok(raw);
                 }
