@@ -28,6 +28,7 @@ pub mod llm;
 pub mod review;
 pub mod rng;
 pub mod rounds;
+pub mod runner;
 pub mod scoring;
 pub mod session;
 pub mod templates;
