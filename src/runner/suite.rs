@@ -137,6 +137,11 @@ impl Suite {
         Ok(Suite::builtin(id))
     }
 
+    /// Whether some of its cases need numpy (they are skipped without it).
+    pub fn needs_numpy(&self) -> bool {
+        self.source.contains("\"numpy\"")
+    }
+
     /// The name shown in messages and tracebacks: the path, or `rubrics/coding/<id>.py`.
     pub fn file_name(&self) -> String {
         match &self.origin {

@@ -17,6 +17,7 @@ mod llm_real;
 mod properties;
 mod reliability;
 mod review;
+mod runner;
 mod scoring_cli;
 mod scoring_quality;
 mod secrets;
