@@ -126,6 +126,7 @@ impl Level {
 pub struct StartArgs {
     /// ml-fundamentals, system-design, coding, behavioral, or a custom round
     pub round: Option<String>,
+    /// The seniority you are interviewing for: questions are picked for it
     #[arg(long, value_enum, default_value = "mid")]
     pub level: Level,
     /// Round length in minutes (default: the round's own)

@@ -97,7 +97,23 @@ pub struct FileConfig {
     pub retry_base_ms: Option<u64>,
     /// Concurrent judge requests for `score` with several inputs.
     pub jobs: Option<u32>,
+    /// Values that were out of range and are used clamped, one line each
+    /// with the file and line (shown once when a command starts).
+    #[serde(skip)]
+    pub warnings: Vec<String>,
 }
+
+/// The numeric settings' ranges: a value outside is used clamped, with a
+/// warning, rather than silently.
+const RANGES: &[(&str, u64, u64)] = &[
+    ("context_budget", 1000, 1_000_000),
+    ("connect_timeout_secs", 1, 3600),
+    ("first_token_timeout_secs", 1, 3600),
+    ("idle_timeout_secs", 1, 3600),
+    ("max_retries", 0, 10),
+    ("retry_base_ms", 1, 60_000),
+    ("jobs", 1, 256),
+];
 
 impl FileConfig {
     pub fn load(path: &Path) -> Result<FileConfig> {
@@ -106,7 +122,7 @@ impl FileConfig {
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(FileConfig::default()),
             Err(e) => return Err(e).with_context(|| format!("cannot read {}", path.display())),
         };
-        toml::from_str(&text).map_err(|e| {
+        let mut config: FileConfig = toml::from_str(&text).map_err(|e| {
             let line = e
                 .span()
                 .map(|s| text[..s.start.min(text.len())].matches('\n').count() + 1)
@@ -116,7 +132,49 @@ impl FileConfig {
                 path.display(),
                 e.message().trim()
             )
-        })
+        })?;
+        config.warnings = config.range_warnings(path, &text);
+        Ok(config)
+    }
+
+    fn number(&self, key: &str) -> Option<u64> {
+        match key {
+            "context_budget" => self.context_budget.map(u64::from),
+            "connect_timeout_secs" => self.connect_timeout_secs,
+            "first_token_timeout_secs" => self.first_token_timeout_secs,
+            "idle_timeout_secs" => self.idle_timeout_secs,
+            "max_retries" => self.max_retries.map(u64::from),
+            "retry_base_ms" => self.retry_base_ms,
+            "jobs" => self.jobs.map(u64::from),
+            _ => None,
+        }
+    }
+
+    fn range_warnings(&self, path: &Path, text: &str) -> Vec<String> {
+        let line_of = |key: &str| {
+            text.lines()
+                .position(|l| {
+                    l.trim_start()
+                        .strip_prefix(key)
+                        .is_some_and(|r| r.trim_start().starts_with('='))
+                })
+                .map(|i| i + 1)
+                .unwrap_or(1)
+        };
+        RANGES
+            .iter()
+            .filter_map(|&(key, lo, hi)| {
+                let v = self.number(key)?;
+                let used = v.clamp(lo, hi);
+                (used != v).then(|| {
+                    format!(
+                        "{}:{}: {key} = {v} is outside {lo}..={hi}; using {used}",
+                        path.display(),
+                        line_of(key)
+                    )
+                })
+            })
+            .collect()
     }
 }
 
@@ -313,7 +371,8 @@ pub fn resolve_backend(
             "config.toml: judge_mode \"{other}\" must be \"per-dimension\" or \"single\""
         ),
     };
-    let secs = |v: Option<u64>, d: u64| Duration::from_secs(v.unwrap_or(d).max(1));
+    // The same bounds as RANGES, which warned about any value outside them.
+    let secs = |v: Option<u64>, d: u64| Duration::from_secs(v.unwrap_or(d).clamp(1, 3600));
     Ok(Backend::Llm(LlmSettings {
         base_url,
         model,
@@ -323,7 +382,7 @@ pub fn resolve_backend(
         context_budget: file
             .context_budget
             .unwrap_or(DEFAULT_CONTEXT_BUDGET)
-            .max(1000),
+            .clamp(1000, 1_000_000),
         interviewer_mode,
         judge_mode,
         connect_timeout: secs(file.connect_timeout_secs, 10),
@@ -400,6 +459,21 @@ mod tests {
         assert!(s.base_url.contains("11434"));
         let err = provider_url("nope").unwrap_err().to_string();
         assert!(err.contains("ollama") && err.contains("--base-url"));
+    }
+
+    #[test]
+    fn out_of_range_numbers_warn_with_file_and_line() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("config.toml");
+        std::fs::write(
+            &path,
+            "model = \"m\"\n\njobs = 0\ncontext_budget = 99999999\n",
+        )
+        .unwrap();
+        let c = FileConfig::load(&path).unwrap();
+        assert_eq!(c.warnings.len(), 2, "{:?}", c.warnings);
+        assert!(c.warnings[0].contains("config.toml:4: context_budget = 99999999"));
+        assert!(c.warnings[1].contains("config.toml:3: jobs = 0 is outside 1..=256; using 1"));
     }
 
     #[test]

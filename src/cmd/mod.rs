@@ -33,6 +33,9 @@ pub struct Ctx {
 
 impl Ctx {
     pub fn new(config: Config) -> Ctx {
+        for w in &config.file.warnings {
+            eprintln!("mockround: warning: {w}");
+        }
         Ctx {
             config,
             catalog: OnceCell::new(),

@@ -19,17 +19,24 @@ pub fn run(ctx: &Ctx, round: Option<&str>, json: bool, limit: Option<usize>) -> 
     }
     let dir = config.paths.sessions_dir();
     let mut rows = Vec::new();
-    let mut skipped = 0;
+    let mut skipped: Vec<String> = Vec::new();
     for path in store::session_files(&dir) {
         match store::summarize(&path) {
             Ok(s) if round.is_none_or(|r| s.round == r) => rows.push(s),
             Ok(_) => {}
-            Err(_) => skipped += 1,
+            Err(e) => skipped.push(crate::ui::one_line(&e)),
         }
         if limit.is_some_and(|l| rows.len() >= l) {
             break;
         }
     }
+    // Why files were left out goes to stderr, so `--json` stays parseable.
+    for s in &rows {
+        for p in &s.problems {
+            eprintln!("mockround: {}: {p}", s.path.display());
+        }
+    }
+    report_skipped(&skipped, &dir);
     // Buffered: stdout is line-buffered, and thousands of rows would each
     // cost a write.
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
@@ -40,9 +47,39 @@ pub fn run(ctx: &Ctx, round: Option<&str>, json: bool, limit: Option<usize>) -> 
         return Ok(ExitCode::SUCCESS);
     }
     if rows.is_empty() {
-        writeln!(out, "No saved sessions yet. Start one with `mockround start system-design` (or any round from `mockround rounds`).")?;
+        if skipped.is_empty() {
+            writeln!(out, "No saved sessions yet. Start one with `mockround start system-design` (or any round from `mockround rounds`).")?;
+        } else {
+            writeln!(
+                out,
+                "No readable sessions: {} file(s) in {} could not be listed (why is above).",
+                skipped.len(),
+                dir.display()
+            )?;
+        }
         return Ok(ExitCode::SUCCESS);
     }
+    table(&mut out, &rows)?;
+    out.flush()?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// One line per skipped file (the first few), then how many in all.
+fn report_skipped(skipped: &[String], dir: &std::path::Path) {
+    const SHOWN: usize = 5;
+    for why in skipped.iter().take(SHOWN) {
+        eprintln!("mockround: skipped {why}");
+    }
+    if skipped.len() > SHOWN {
+        eprintln!(
+            "mockround: skipped {} more unreadable file(s) in {}",
+            skipped.len() - SHOWN,
+            dir.display()
+        );
+    }
+}
+
+fn table(out: &mut impl Write, rows: &[store::Summary]) -> Result<()> {
     let style = Style::detect();
     writeln!(
         out,
@@ -53,7 +90,7 @@ pub fn run(ctx: &Ctx, round: Option<&str>, json: bool, limit: Option<usize>) -> 
         ))
     )?;
     let tz = jiff::tz::TimeZone::system();
-    for s in &rows {
+    for s in rows {
         let date = s
             .started_at
             .to_zoned_datetime(tz.clone())
@@ -80,13 +117,5 @@ pub fn run(ctx: &Ctx, round: Option<&str>, json: bool, limit: Option<usize>) -> 
             score
         )?;
     }
-    if skipped > 0 {
-        writeln!(
-            out,
-            "({skipped} unreadable file(s) in {} skipped)",
-            dir.display()
-        )?;
-    }
-    out.flush()?;
-    Ok(ExitCode::SUCCESS)
+    Ok(())
 }

@@ -117,7 +117,12 @@ pub fn collect(config: &Config, catalog: &Catalog) -> Progress {
     for path in store::session_files(&dir) {
         match store::summarize(&path) {
             Ok(s) if s.answers == Some(0) => {}
-            Ok(s) => summaries.push(s),
+            Ok(s) => {
+                for p in &s.problems {
+                    eprintln!("mockround: {}: {p}", s.path.display());
+                }
+                summaries.push(s)
+            }
             Err(_) => unreadable += 1,
         }
     }
@@ -319,7 +324,9 @@ fn weak_dimensions(round: Option<&Round>, list: &[&Summary]) -> Vec<WeakDimensio
     }
     let mut weak_dimensions: Vec<WeakDimension> = dims
         .into_iter()
-        .filter(|(_, weak, of)| *weak >= 2 || (*weak > 0 && weak == of))
+        // Recurring means weak in at least two sessions: one weak session is
+        // a data point, not a pattern.
+        .filter(|(_, weak, _)| *weak >= 2)
         .map(|(dim, weak, of)| {
             let name = round
                 .and_then(|r| r.dimension(&dim))
@@ -448,6 +455,7 @@ mod tests {
                 .iter()
                 .map(|(d, s)| (d.to_string(), Some(*s)))
                 .collect(),
+            problems: vec![],
         }
     }
 
@@ -466,6 +474,17 @@ mod tests {
                 &[("eval_methodology", 1), ("safety_layer", 3)],
             ));
         }
+        let once = compute(&cat, s[6..7].to_vec(), None);
+        let sd = once
+            .rounds
+            .iter()
+            .find(|r| r.id == "system-design")
+            .unwrap();
+        assert!(
+            sd.weak_dimensions.is_empty(),
+            "one weak session is not a recurring weak spot: {:?}",
+            sd.weak_dimensions
+        );
         let p = compute(&cat, s, None);
         assert_eq!(p.weakest_round.as_deref(), Some("system-design"));
         let sd = p.rounds.iter().find(|r| r.id == "system-design").unwrap();

@@ -169,7 +169,10 @@ impl RoundFileError {
 }
 
 /// Read and parse one user round file.
-fn load_file(path: &Path) -> Result<Round, RoundFileError> {
+/// Read and parse one user round file. An override of a built-in round
+/// keeps that round's dimensions (their ids are a public contract: scores,
+/// progress and reports across sessions line up by them).
+fn load_file(path: &Path, builtin_dimensions: Option<&[String]>) -> Result<Round, RoundFileError> {
     let shown = path.display().to_string();
     let src = std::fs::read_to_string(path).map_err(|e| RoundFileError {
         file: shown.clone(),
@@ -178,6 +181,25 @@ fn load_file(path: &Path) -> Result<Round, RoundFileError> {
         message: format!("cannot be read: {e}"),
     })?;
     let mut round = parse(&shown, &src)?;
+    if let Some(expected) = builtin_dimensions {
+        let found: Vec<String> = round.dimensions.iter().map(|d| d.id.clone()).collect();
+        if found != expected {
+            return Err(RoundFileError {
+                file: shown,
+                line: src
+                    .lines()
+                    .position(|l| l.trim() == "[[dimension]]")
+                    .map_or(1, |i| i + 1),
+                field: "dimension".into(),
+                message: format!(
+                    "an override of a built-in round keeps its {} dimensions, in order: {} (found: {})",
+                    expected.len(),
+                    expected.join(", "),
+                    found.join(", ")
+                ),
+            });
+        }
+    }
     round.source = shown;
     Ok(round)
 }
@@ -237,7 +259,18 @@ impl Catalog {
             .collect();
         files.sort();
         for path in files {
-            match load_file(&path) {
+            let builtin = path
+                .file_stem()
+                .and_then(|s| s.to_str())
+                .and_then(|id| BUILTIN.iter().any(|(b, _)| *b == id).then_some(id))
+                .and_then(|id| catalog.get(id))
+                .map(|r| {
+                    r.dimensions
+                        .iter()
+                        .map(|d| d.id.clone())
+                        .collect::<Vec<_>>()
+                });
+            match load_file(&path, builtin.as_deref()) {
                 Ok(round) => match catalog.rounds.iter_mut().find(|r| r.id == round.id) {
                     Some(existing) => *existing = round,
                     None => catalog.rounds.push(round),
@@ -273,11 +306,26 @@ impl Catalog {
             ));
         }
         self.get(id).ok_or_else(|| {
+            let guess = self
+                .closest(id)
+                .map(|g| format!("did you mean {g}? "))
+                .unwrap_or_default();
             anyhow::anyhow!(
-                "unknown round \"{id}\"; the rounds are: {} (see `mockround rounds`)",
+                "unknown round \"{id}\"; {guess}the rounds are: {} (see `mockround rounds`)",
                 self.ids().join(", ")
             )
         })
+    }
+
+    /// The round id a mistyped one was most likely meant to be.
+    fn closest(&self, id: &str) -> Option<&str> {
+        let wanted = id.to_ascii_lowercase();
+        self.ids()
+            .into_iter()
+            .map(|c| (strsim::jaro_winkler(&wanted, c), c))
+            .filter(|(score, _)| *score >= 0.85)
+            .max_by(|a, b| a.0.total_cmp(&b.0))
+            .map(|(_, c)| c)
     }
 }
 
@@ -371,6 +419,15 @@ mod tests {
         assert!(e.to_string().contains("rubrics/coding.toml:") && e.to_string().contains("wizard"));
         let e = parse("x.toml", "id = \"x\"\nname = 3\n").unwrap_err();
         assert_eq!(e.line, 2, "{e}");
+    }
+
+    #[test]
+    fn a_mistyped_round_gets_a_suggestion() {
+        let cat = Catalog::builtin();
+        let err = cat.require("system-desing").unwrap_err().to_string();
+        assert!(err.contains("did you mean system-design?"), "{err}");
+        let err = cat.require("astronomy").unwrap_err().to_string();
+        assert!(!err.contains("did you mean"), "{err}");
     }
 
     #[test]

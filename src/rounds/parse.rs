@@ -24,8 +24,8 @@ struct RawRound {
     version: u32,
     tests: String,
     failure_mode: String,
-    minutes: u32,
-    follow_ups: u32,
+    minutes: Spanned<u32>,
+    follow_ups: Spanned<u32>,
     /// The rubric's own stock phrases (the article's table cells): a
     /// sentence made of them recites the rubric instead of answering.
     #[serde(default)]
@@ -165,15 +165,15 @@ pub fn parse(file: &str, src: &str) -> Result<Round, RoundFileError> {
     check_metadata(&at, &raw)?;
     let dimensions = dimensions(&at, &raw)?;
     let checklist = checklist(&at, raw.checklist)?;
-    let questions = questions(&at, raw.question, raw.minutes)?;
+    let questions = questions(&at, raw.question, *raw.minutes.get_ref())?;
     Ok(Round {
         id: raw.id.into_inner(),
         name: raw.name,
         version: raw.version,
         tests: raw.tests,
         failure_mode: raw.failure_mode,
-        minutes: raw.minutes,
-        follow_ups: raw.follow_ups,
+        minutes: raw.minutes.into_inner(),
+        follow_ups: raw.follow_ups.into_inner(),
         dimensions,
         checklist,
         questions,
@@ -209,11 +209,12 @@ fn check_metadata(at: &Source, raw: &RawRound) -> Result<(), RoundFileError> {
             ),
         ));
     }
-    if raw.minutes == 0 || raw.minutes > 240 {
-        return Err(at.err(raw.id.span(), "minutes", "must be between 1 and 240"));
+    let minutes = *raw.minutes.get_ref();
+    if minutes == 0 || minutes > 240 {
+        return Err(at.err(raw.minutes.span(), "minutes", "must be between 1 and 240"));
     }
-    if raw.follow_ups > 6 {
-        return Err(at.err(raw.id.span(), "follow_ups", "must be at most 6"));
+    if *raw.follow_ups.get_ref() > 6 {
+        return Err(at.err(raw.follow_ups.span(), "follow_ups", "must be at most 6"));
     }
     if raw.dimension.len() < 2 {
         return Err(at.err(

@@ -35,6 +35,14 @@ pub enum ImportError {
     NoTurns { file: String },
     #[error("{file} has no candidate answers to work with")]
     NoAnswers { file: String },
+    #[error("{file}:{line}: a second `# {key}:` header (the first one, on line {first}, said \"{value}\"); keep one")]
+    RepeatedHeader {
+        file: String,
+        line: usize,
+        first: usize,
+        key: String,
+        value: String,
+    },
 }
 
 /// Parse a plain-text transcript. `round_override` wins over the header.
@@ -44,7 +52,13 @@ pub fn parse(
     round_override: Option<&str>,
 ) -> Result<Transcript, ImportError> {
     let text = text.strip_prefix('\u{FEFF}').unwrap_or(text);
-    let (headers, turns) = read_turns(file, text)?;
+    // Old Mac line endings (CR alone) are line endings too.
+    let text: std::borrow::Cow<str> = if text.contains('\r') && !text.contains('\n') {
+        text.replace('\r', "\n").into()
+    } else {
+        text.into()
+    };
+    let (headers, turns) = read_turns(file, &text)?;
     let round = round_override
         .map(str::to_string)
         .or(headers.round)
@@ -90,24 +104,44 @@ struct Headers {
     round: Option<String>,
     title: Option<String>,
     level: Option<String>,
+    /// Where each known key was first given, to refuse a second one.
+    seen: Vec<(String, usize, String)>,
 }
 
 impl Headers {
-    /// Take a header line (or a `#` comment); false at the first other line.
-    fn take(&mut self, line: &str) -> bool {
+    /// Take a header line (or a `#` comment) at line `n`; Ok(false) at the
+    /// first other line.
+    fn take(&mut self, file: &str, n: usize, line: &str) -> Result<bool, ImportError> {
         let Some(rest) = line.strip_prefix('#') else {
-            return false;
+            return Ok(false);
         };
-        if let Some((key, value)) = rest.split_once(':') {
-            let value = value.trim().to_string();
-            match key.trim().to_ascii_lowercase().as_str() {
-                "round" => self.round = Some(value),
-                "title" => self.title = Some(value),
-                "level" => self.level = Some(value.to_ascii_lowercase()),
-                _ => {}
-            }
+        let Some((key, value)) = rest.split_once(':') else {
+            return Ok(true); // a comment
+        };
+        let (key, value) = (key.trim(), value.trim().to_string());
+        let slot = match key.to_ascii_lowercase().as_str() {
+            "round" => &mut self.round,
+            "title" => &mut self.title,
+            "level" => &mut self.level,
+            _ => return Ok(true),
+        };
+        if let Some((_, first, old)) = self.seen.iter().find(|(k, ..)| k.eq_ignore_ascii_case(key))
+        {
+            return Err(ImportError::RepeatedHeader {
+                file: file.into(),
+                line: n,
+                first: *first,
+                key: key.to_string(),
+                value: old.clone(),
+            });
         }
-        true
+        self.seen.push((key.to_string(), n, value.clone()));
+        *slot = Some(if key.eq_ignore_ascii_case("level") {
+            value.to_ascii_lowercase()
+        } else {
+            value
+        });
+        Ok(true)
     }
 }
 
@@ -122,7 +156,7 @@ fn read_turns(file: &str, text: &str) -> Result<(Headers, Vec<(Role, String)>), 
     for (i, raw_line) in text.split('\n').enumerate() {
         let line = raw_line.strip_suffix('\r').unwrap_or(raw_line);
         if in_headers {
-            if line.trim().is_empty() || headers.take(line) {
+            if line.trim().is_empty() || headers.take(file, i + 1, line)? {
                 continue;
             }
             in_headers = false;
@@ -250,6 +284,33 @@ pub struct LoadedAny {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_repeated_round_header_names_both_lines() {
+        let err = parse(
+            "x.txt",
+            "# Round: coding\n# Round: behavioral\n\nInterviewer: Q\nCandidate: A\n",
+            None,
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(
+            err.contains("x.txt:2") && err.contains("line 1") && err.contains("coding"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn old_mac_line_endings_read_like_any_other() {
+        let t = parse(
+            "x.txt",
+            "# Round: coding\r\rInterviewer: Q\rCandidate: A\r",
+            None,
+        )
+        .unwrap();
+        assert_eq!(t.header.round, "coding");
+        assert_eq!(t.candidate_turns().count(), 1);
+    }
 
     #[test]
     fn parses_headers_turns_and_fences() {

@@ -272,7 +272,14 @@ pub struct Summary {
     pub scorer: Option<Scorer>,
     /// The latest score's per-dimension scores (null: not enough evidence).
     pub dimensions: Vec<(String, Option<u8>)>,
+    /// What was wrong with the file but did not stop it being listed.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub problems: Vec<String>,
 }
+
+/// The longest interview a session can plausibly record: rounds are at
+/// most four hours, and breaks between resumes are left out.
+pub const MAX_DURATION_S: u64 = 24 * 3600;
 
 /// Where a session stands, as listing shows it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -340,6 +347,7 @@ pub fn summarize(path: &Path) -> Result<Summary> {
         overall: None,
         scorer: None,
         dimensions: Vec::new(),
+        problems: Vec::new(),
     };
     if read_tail(&mut file, &head, whole, len, &mut summary)? {
         return Ok(summary);
@@ -439,6 +447,13 @@ fn summarize_lines(body: &[u8], summary: &mut Summary) -> bool {
                 summary.questions = Some(end.questions);
                 summary.answers = Some(end.answers);
                 summary.duration_s = Some(end.duration_s);
+                if end.duration_s > MAX_DURATION_S {
+                    summary.duration_s = None;
+                    summary.problems.push(format!(
+                        "its end event says it lasted {} s, which no interview does; its time is counted as unknown",
+                        end.duration_s
+                    ));
+                }
                 return true;
             }
         } else if raw.starts_with(b"{\"type\":\"score\"") && !found_score {

@@ -14,6 +14,7 @@ mod judge_recorded;
 mod llm;
 mod llm_client;
 mod llm_real;
+mod polish;
 mod properties;
 mod reliability;
 mod review;
