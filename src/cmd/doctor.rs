@@ -162,6 +162,26 @@ fn offline(r: &mut Report, args: &ModelFlags, nothing_configured: bool) {
     r.line("    mockround --base-url http://127.0.0.1:8080/v1 start coding        (llama.cpp's llama-server)");
     r.line("    OPENAI_API_KEY=sk-... mockround --provider openai --model gpt-4o-mini start behavioral");
     r.line("  or put base_url and model in config.toml, then run `mockround doctor` again.");
+    if nothing_configured {
+        local_servers(r);
+    }
+}
+
+/// What runs on the usual local ports (looked at, never used unasked).
+fn local_servers(r: &mut Report) {
+    use crate::llm::discover;
+    r.heading("Local model servers");
+    let found = discover::local_servers();
+    if found.is_empty() {
+        let ports: Vec<String> = discover::USUAL
+            .iter()
+            .map(|(p, port)| format!("{p} {port}"))
+            .collect();
+        r.line(&format!("  none on the usual ports ({})", ports.join(", ")));
+    }
+    for s in found {
+        r.check(Verdict::Ok, &s.describe());
+    }
 }
 
 fn backend(r: &mut Report, args: &ModelFlags, config: &Config, s: &LlmSettings) {

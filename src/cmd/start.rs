@@ -117,6 +117,14 @@ pub(super) fn engine(
         Backend::Offline { notice } => {
             if let Some(n) = notice {
                 eprintln!("mockround: {n}");
+                // Nothing configured: say so if a local server is running,
+                // but never switch to it without being asked.
+                for s in crate::llm::discover::local_servers() {
+                    eprintln!(
+                        "mockround: a local model server is running: {}",
+                        s.describe()
+                    );
+                }
             }
             (
                 Box::new(Scripted::new(seed)),

@@ -14,6 +14,7 @@
 //! current-thread runtime from [`runtime`].
 
 mod client;
+pub mod discover;
 mod error;
 pub mod interrupt;
 mod sse;
