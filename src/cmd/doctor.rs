@@ -177,7 +177,7 @@ fn local_servers(r: &mut Report) {
             .iter()
             .map(|(p, port)| format!("{p} {port}"))
             .collect();
-        r.line(&format!("  none on the usual ports ({})", ports.join(", ")));
+        r.line(format!("  none on the usual ports ({})", ports.join(", ")));
     }
     for s in found {
         r.check(Verdict::Ok, &s.describe());
