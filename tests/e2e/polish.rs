@@ -132,3 +132,22 @@ fn round_files_that_break_the_format_are_named_at_the_right_line() {
     // the other rounds still work
     assert!(stdout_of(&out).contains("system-design"));
 }
+
+#[test]
+fn a_dimension_without_a_score_shows_an_empty_bar_in_the_html_report() {
+    let home = home();
+    let path = home.path().join("one-answer.txt");
+    write(
+        &path,
+        "# Round: ml-fundamentals\n\nInterviewer: Your fraud model has 99% accuracy. Is it good?\n\nCandidate: Accuracy hides the rare class: with 1% fraud a model that always says no fraud gets 99%, so I would look at precision and recall on the fraud class.\n",
+    );
+    let out = mockround(home.path())
+        .args(["report", path.to_str().unwrap(), "--format", "html"])
+        .output()
+        .unwrap();
+    let html = stdout_of(&out);
+    assert!(html.contains("n/a"), "the fixture should leave a dimension unscored");
+    assert!(html.contains("<span class=\"bar na\""), "{html}");
+    assert!(!html.contains("<span class=\"bar\"><i></i></span>"));
+    assert!(html.contains(".na i { width: 0; }"));
+}
