@@ -32,6 +32,13 @@ pub fn run(ctx: &Ctx, spec: Option<&str>, no_self: bool) -> Result<ExitCode> {
     };
     let loaded = store::load(&path)?;
     let t = loaded.transcript;
+    if t.is_finished() && t.latest_score().is_none() && t.candidate_turns().next().is_some() {
+        anyhow::bail!(
+            "session {} is complete but has no score (it stopped while being scored); `mockround score {}` finishes it",
+            t.header.id,
+            t.header.id
+        );
+    }
     if t.is_finished() {
         let status = t.end().map(|e| e.status.as_str()).unwrap_or("finished");
         anyhow::bail!(

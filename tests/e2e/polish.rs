@@ -146,8 +146,41 @@ fn a_dimension_without_a_score_shows_an_empty_bar_in_the_html_report() {
         .output()
         .unwrap();
     let html = stdout_of(&out);
-    assert!(html.contains("n/a"), "the fixture should leave a dimension unscored");
+    assert!(
+        html.contains("n/a"),
+        "the fixture should leave a dimension unscored"
+    );
     assert!(html.contains("<span class=\"bar na\""), "{html}");
     assert!(!html.contains("<span class=\"bar\"><i></i></span>"));
     assert!(html.contains(".na i { width: 0; }"));
+}
+
+#[test]
+fn resuming_a_session_that_stopped_while_being_scored_says_how_to_finish_it() {
+    let home = home();
+    let example = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/transcripts/coding-example.jsonl"
+    ))
+    .unwrap();
+    let unscored: String = example
+        .lines()
+        .filter(|l| {
+            !l.starts_with("{\"type\":\"score\"") && !l.starts_with("{\"type\":\"self_score\"")
+        })
+        .map(|l| format!("{l}\n"))
+        .collect();
+    assert!(unscored.contains("\"status\":\"completed\""));
+    let path = sessions_dir(home.path()).join("killed.jsonl");
+    write(&path, &unscored);
+    let out = mockround(home.path())
+        .args(["resume", path.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    let err = stderr_of(&out);
+    assert!(
+        err.contains("no score") && err.contains("mockround score"),
+        "{err}"
+    );
 }
