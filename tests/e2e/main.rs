@@ -17,6 +17,7 @@ mod llm_real;
 mod properties;
 mod reliability;
 mod review;
+mod run_cmd;
 mod runner;
 mod scoring_cli;
 mod scoring_quality;
