@@ -116,6 +116,20 @@ impl RunEvent {
             .collect()
     }
 
+    /// The cases that did not pass in `before` and pass now: what a fix fixed.
+    pub fn fixed_since(&self, before: &RunEvent) -> Vec<&str> {
+        self.cases
+            .iter()
+            .filter(|c| c.status == Status::Passed)
+            .filter(|c| {
+                before.cases.iter().any(|b| {
+                    b.name == c.name && !matches!(b.status, Status::Passed | Status::Skipped)
+                })
+            })
+            .map(|c| c.name.as_str())
+            .collect()
+    }
+
     /// The run as a scorer cites it: "code-softmax-xent: passed all 8 cases,
     /// edge cases included (large_logits, …)" or "…: 6 of 8 cases passed;
     /// failed large_logits (with logits around 1,000 the loss is nan: …)".
@@ -409,6 +423,32 @@ mod tests {
             "code-softmax-xent: passed all 3 cases, edge cases included (large_logits, single_row)"
         );
         assert_eq!(run.follow_up(), None);
+    }
+
+    #[test]
+    fn a_fix_is_the_cases_that_pass_now_and_did_not_before() {
+        let before = RunEvent::from_outcome(&outcome(vec![
+            case("random_batch", CaseKind::Happy, Status::Passed, None),
+            case("large_logits", CaseKind::Edge, Status::Failed, Some(NAN)),
+            case(
+                "gradient",
+                CaseKind::Happy,
+                Status::Errored,
+                Some("ValueError"),
+            ),
+        ]));
+        let after = RunEvent::from_outcome(&outcome(vec![
+            case("random_batch", CaseKind::Happy, Status::Passed, None),
+            case("large_logits", CaseKind::Edge, Status::Passed, None),
+            case(
+                "gradient",
+                CaseKind::Happy,
+                Status::Failed,
+                Some("the gradient is off"),
+            ),
+        ]));
+        assert_eq!(after.fixed_since(&before), ["large_logits"]);
+        assert!(before.fixed_since(&after).is_empty());
     }
 
     #[test]
