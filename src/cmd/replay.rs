@@ -6,11 +6,11 @@
 //! headline and each case that did not pass. After each question it shows
 //! what the interviewer was looking for (key points hit and missed, hints
 //! used); at the end, the latest score, with every evidence quote marked
-//! inside the answer where it was said. Pauses
-//! are scaled by `--speed` and capped, because a two-minute silence is worth
-//! seeing as "2 min" but not worth sitting through. When stdout is not a
-//! terminal the output is plain text and, unless `--speed` or `--step` asks
-//! for pacing, printed at once: nobody watches a pipe.
+//! inside the answer where it was said. Pauses are scaled by `--speed` and
+//! capped, because a two-minute silence is worth seeing as "2 min" but not
+//! worth sitting through. When stdout is not a terminal the output is plain
+//! text and, unless `--speed` or `--step` asks for pacing, printed at once:
+//! nobody watches a pipe.
 
 use std::io::{self, BufRead, IsTerminal, Write};
 use std::process::ExitCode;
