@@ -101,6 +101,8 @@ pub enum Command {
     },
     /// Check the configuration and the model endpoint
     Doctor,
+    /// Run code against a coding question's test suite, in a sandbox
+    Run(RunArgs),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -190,6 +192,22 @@ pub struct ReplayArgs {
     /// Round for plain-text transcripts without a `# Round:` line
     #[arg(long, value_name = "R")]
     pub round: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct RunArgs {
+    /// A .py file, or an answer (markdown, a transcript, a session .jsonl) whose latest Python block runs
+    #[arg(value_name = "FILE")]
+    pub file: PathBuf,
+    /// The coding question whose test suite to run, e.g. code-attention-numpy
+    #[arg(long, value_name = "ID")]
+    pub question: String,
+    /// Run the N-th fenced block of the answer instead of the latest Python one (from 1)
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
+    pub block: Option<u32>,
+    /// Print the whole outcome as JSON
+    #[arg(long)]
+    pub json: bool,
 }
 
 #[derive(Debug, Args)]

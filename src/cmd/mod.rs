@@ -10,6 +10,7 @@ pub mod replay;
 pub mod report;
 pub mod resume;
 pub mod rounds;
+pub mod run;
 pub mod score;
 mod self_score;
 pub mod sessions;
@@ -74,5 +75,6 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Diagnose { json } => diagnose::run(&ctx, json),
         Command::Plan(args) => plan::run(&ctx, args),
         Command::Doctor => doctor::run(&ctx),
+        Command::Run(args) => run::run(&ctx, args),
     }
 }

@@ -2,13 +2,15 @@
 //! back in order, with the real pauses between turns, so the candidate can
 //! watch where they hesitated, rambled or got rescued by a hint.
 //!
-//! After each question it shows what the interviewer was looking for (key
-//! points hit and missed, hints used); at the end, the latest score, with
-//! every evidence quote marked inside the answer where it was said. Pauses
-//! are scaled by `--speed` and capped, because a two-minute silence is worth
-//! seeing as "2 min" but not worth sitting through. When stdout is not a
-//! terminal the output is plain text and, unless `--speed` or `--step` asks
-//! for pacing, printed at once: nobody watches a pipe.
+//! Code runs show where they happened, after the answer whose code ran: the
+//! headline and each case that did not pass. After each question it shows
+//! what the interviewer was looking for (key points hit and missed, hints
+//! used); at the end, the latest score, with every evidence quote marked
+//! inside the answer where it was said. Pauses are scaled by `--speed` and
+//! capped, because a two-minute silence is worth seeing as "2 min" but not
+//! worth sitting through. When stdout is not a terminal the output is plain
+//! text and, unless `--speed` or `--step` asks for pacing, printed at once:
+//! nobody watches a pipe.
 
 use std::io::{self, BufRead, IsTerminal, Write};
 use std::process::ExitCode;
@@ -124,6 +126,7 @@ impl<W: Write> Player<W> {
                 if !self.turn(r, i)? {
                     return self.out.flush();
                 }
+                self.runs(&r.turns[i])?;
             }
             self.looking_for(b)?;
         }
@@ -131,6 +134,7 @@ impl<W: Write> Player<W> {
             if !self.turn(r, i)? {
                 return self.out.flush();
             }
+            self.runs(&r.turns[i])?;
         }
         self.score(r)?;
         self.out.flush()
@@ -292,6 +296,37 @@ impl<W: Write> Player<W> {
         )?;
         self.out.flush()?;
         Ok(true)
+    }
+
+    /// The code runs after a turn: the headline, and each case that did not pass.
+    fn runs(&mut self, rt: &review::ReviewTurn) -> io::Result<()> {
+        for rr in &rt.runs {
+            let stamp = rr
+                .offset_s
+                .map(|o| format!("[{}] ", review::clock(o)))
+                .unwrap_or_default();
+            let block = rr
+                .run
+                .block
+                .map(|n| format!(" of block {n}"))
+                .unwrap_or_default();
+            let head = format!(
+                "-- Code run{block} ({}): {}",
+                rr.run.question_id,
+                rr.run.headline()
+            );
+            writeln!(
+                self.out,
+                "{}{}",
+                self.style.dim(&stamp),
+                self.style.bold(&head)
+            )?;
+            for line in super::run::case_lines(&rr.run, &self.style, false) {
+                writeln!(self.out, "   {line}")?;
+            }
+            writeln!(self.out)?;
+        }
+        Ok(())
     }
 
     fn looking_for(&mut self, b: &review::QuestionBlock) -> io::Result<()> {

@@ -1,7 +1,8 @@
 //! A session prepared for review, shared by `replay` and `report`: turns on
 //! the interview clock (breaks between resumes left out), grouped by
-//! question with the key points each one was after, and the latest score
-//! with every evidence quote located in the answer it came from.
+//! question with the key points each one was after, the code runs after
+//! the answers they ran, and the latest score with every evidence quote
+//! located in the answer it came from.
 //!
 //! Everything here is read-only: reviewing a session never appends to it. A
 //! session without a score (or a plain-text transcript) is scored on the
@@ -25,7 +26,9 @@ use crate::rounds::{Catalog, Question, Round};
 use crate::scoring::evidence::fold;
 use crate::scoring::ScoreReport;
 use crate::transcript::store::LineProblem;
-use crate::transcript::{BackendKind, Event, Role, SelfScoreEvent, Transcript, Turn, TurnKind};
+use crate::transcript::{
+    BackendKind, Event, Role, RunEvent, SelfScoreEvent, Transcript, Turn, TurnKind,
+};
 
 /// One turn with its place on the interview clock.
 #[derive(Debug, Clone)]
@@ -39,6 +42,17 @@ pub struct ReviewTurn {
     pub resumed_after_s: Option<u64>,
     /// Evidence quotes found in this turn, as byte ranges, sorted, disjoint.
     pub spans: Vec<Span>,
+    /// The code runs between this turn and the next, in order (runs saved
+    /// before the first turn, which no interview writes, are shown with it).
+    pub runs: Vec<ReviewRun>,
+}
+
+/// A run of the candidate's code, on the interview clock.
+#[derive(Debug, Clone)]
+pub struct ReviewRun {
+    pub run: RunEvent,
+    /// Seconds since the start, breaks excluded; None for imported text.
+    pub offset_s: Option<f64>,
 }
 
 /// A stretch of an answer that a score quoted as evidence.
@@ -231,12 +245,24 @@ fn clock_turns(t: &Transcript, timed: bool) -> Vec<ReviewTurn> {
     let secs = |a: Timestamp, b: Timestamp| {
         (a.as_millisecond() - b.as_millisecond()).max(0) as f64 / 1000.0
     };
-    let mut out = Vec::new();
+    let mut out: Vec<ReviewTurn> = Vec::new();
     let mut prev = start;
     let mut breaks = 0.0;
     let mut pending_resume: Option<u64> = None;
+    let mut early_runs: Vec<ReviewRun> = Vec::new();
     for e in &t.events {
         match e {
+            Event::Run(run) => {
+                let offset_s = timed.then(|| (secs(run.at, start) - breaks).max(0.0));
+                let run = ReviewRun {
+                    run: run.clone(),
+                    offset_s,
+                };
+                match out.last_mut() {
+                    Some(turn) => turn.runs.push(run),
+                    None => early_runs.push(run),
+                }
+            }
             Event::Resume(r) => {
                 breaks += r.break_s as f64;
                 pending_resume = Some(pending_resume.unwrap_or(0) + r.break_s);
@@ -258,6 +284,7 @@ fn clock_turns(t: &Transcript, timed: bool) -> Vec<ReviewTurn> {
                     pause_s,
                     resumed_after_s: pending_resume.take(),
                     spans: Vec::new(),
+                    runs: std::mem::take(&mut early_runs),
                 });
             }
             _ => {}

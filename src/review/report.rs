@@ -24,7 +24,10 @@
 //!                 (null: no self-score)
 //! questions[]     number, id, title, hints, key_points_hit, key_points[] (id, point,
 //!                 hit, hinted, probed), turns[] (role, kind, note, text, segments[]
-//!                 (text, refs[]), at_s, clock, think_s, skipped, resumed_after_s)
+//!                 (text, refs[]), at_s, clock, think_s, skipped, resumed_after_s,
+//!                 runs[]: the code runs after this turn (question_id, code_hash, block, at_s,
+//!                 clock, verdict, headline, evidence, counts, failures[] (name, kind,
+//!                 status, message, ms), sandbox))
 //! closing[]       the wrap-up turns, same shape
 //! practice[]      what to work on next, weakest first
 //! next_steps[]    commands to run next
@@ -39,7 +42,8 @@ use anyhow::{Context as _, Result};
 use jiff::Timestamp;
 use serde::Serialize;
 
-use crate::review::{self, Review, ReviewTurn, ScoreSource};
+use crate::review::{self, Review, ReviewRun, ReviewTurn, ScoreSource};
+use crate::runner::{CaseResult, Counts, Status, Verdict};
 use crate::scoring::ScoreReport;
 use crate::templates::Templates;
 use crate::transcript::{Role, Target, TurnKind};
@@ -169,6 +173,29 @@ pub struct TurnDoc {
     pub think_s: Option<f64>,
     pub skipped: bool,
     pub resumed_after_s: Option<u64>,
+    /// The code runs between this turn and the next.
+    pub runs: Vec<RunDoc>,
+}
+
+/// One run of the candidate's code against the question's suite.
+#[derive(Debug, Clone, Serialize)]
+pub struct RunDoc {
+    pub question_id: String,
+    pub code_hash: String,
+    /// The block of the answer the candidate named; null: the latest.
+    pub block: Option<usize>,
+    pub at_s: Option<f64>,
+    pub clock: Option<String>,
+    pub verdict: Verdict,
+    /// "7 of 9 cases passed, 2 failed (143 ms)", or why the code did not load.
+    pub headline: String,
+    /// The run as a scorer cites it, edge cases named.
+    pub evidence: String,
+    pub counts: Counts,
+    /// The cases that failed, errored or did not run (none when the code did not load).
+    pub failures: Vec<CaseResult>,
+    /// What the sandbox enforced, in words.
+    pub sandbox: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -487,5 +514,33 @@ fn turn_doc(rt: &ReviewTurn) -> TurnDoc {
         think_s: t.think_s,
         skipped: t.skipped,
         resumed_after_s: rt.resumed_after_s,
+        runs: rt.runs.iter().map(run_doc).collect(),
+    }
+}
+
+fn run_doc(rr: &ReviewRun) -> RunDoc {
+    let run = &rr.run;
+    let verdict = run.verdict();
+    let failures = match verdict {
+        Verdict::DidNotLoad => Vec::new(),
+        _ => run
+            .cases
+            .iter()
+            .filter(|c| !matches!(c.status, Status::Passed | Status::Skipped))
+            .cloned()
+            .collect(),
+    };
+    RunDoc {
+        question_id: run.question_id.clone(),
+        code_hash: run.code_hash.clone(),
+        block: run.block,
+        at_s: rr.offset_s.map(|o| (o * 10.0).round() / 10.0),
+        clock: rr.offset_s.map(review::clock),
+        verdict,
+        headline: run.headline(),
+        evidence: run.evidence(),
+        counts: Counts::of(&run.cases),
+        failures,
+        sandbox: run.sandbox.as_ref().map(|s| s.describe()),
     }
 }

@@ -37,7 +37,11 @@ pub enum ExtractError {
 
 /// The code to run from `answer`.
 pub fn extract(answer: &str, pick: Pick) -> Result<String, ExtractError> {
-    let all = blocks(answer);
+    choose(&blocks(answer), pick)
+}
+
+/// The code to run from blocks already found (several answers' blocks, in order).
+pub fn choose(all: &[Block], pick: Pick) -> Result<String, ExtractError> {
     if all.is_empty() {
         return Err(ExtractError::NoBlock);
     }

@@ -37,10 +37,10 @@ mod suite;
 use std::path::PathBuf;
 
 pub use error::RunnerError;
-pub use extract::{blocks, extract, Block, ExtractError, Pick};
+pub use extract::{blocks, choose, extract, Block, ExtractError, Pick};
 pub use outcome::{
-    CaseKind, CaseResult, Counts, End, Files, Isolation, Load, Network, Outcome, Output, RunAs,
-    Status, Verdict,
+    first_failure, headline, CaseKind, CaseResult, Counts, End, Files, Isolation, Load, Network,
+    Outcome, Output, RunAs, Status, Verdict,
 };
 pub use protocol::{CaseInfo, SuiteInfo, Variant};
 pub use python::Interpreter;

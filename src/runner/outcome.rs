@@ -263,12 +263,29 @@ impl Isolation {
 
 /// How many cases ended each way.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct Counts {
     pub passed: usize,
     pub failed: usize,
     pub errored: usize,
     pub skipped: usize,
     pub not_run: usize,
+}
+
+impl Counts {
+    pub fn of(cases: &[CaseResult]) -> Counts {
+        let mut c = Counts::default();
+        for case in cases {
+            match case.status {
+                Status::Passed => c.passed += 1,
+                Status::Failed => c.failed += 1,
+                Status::Errored => c.errored += 1,
+                Status::Skipped => c.skipped += 1,
+                Status::NotRun => c.not_run += 1,
+            }
+        }
+        c
+    }
 }
 
 /// The run in one word.
@@ -285,24 +302,11 @@ pub enum Verdict {
     Skipped,
 }
 
-impl Outcome {
-    pub fn counts(&self) -> Counts {
-        let mut c = Counts::default();
-        for case in &self.cases {
-            match case.status {
-                Status::Passed => c.passed += 1,
-                Status::Failed => c.failed += 1,
-                Status::Errored => c.errored += 1,
-                Status::Skipped => c.skipped += 1,
-                Status::NotRun => c.not_run += 1,
-            }
-        }
-        c
-    }
-
-    pub fn verdict(&self) -> Verdict {
-        let c = self.counts();
-        if !self.load.is_ok() && !matches!(self.load, Load::MissingModule { .. }) {
+impl Verdict {
+    /// The verdict of a run that loaded this way and ended with these cases.
+    pub fn of(load: &Load, cases: &[CaseResult]) -> Verdict {
+        let c = Counts::of(cases);
+        if !load.is_ok() && !matches!(load, Load::MissingModule { .. }) {
             Verdict::DidNotLoad
         } else if c.failed + c.errored + c.not_run > 0 {
             Verdict::Failed
@@ -312,12 +316,20 @@ impl Outcome {
             Verdict::Passed
         }
     }
+}
+
+impl Outcome {
+    pub fn counts(&self) -> Counts {
+        Counts::of(&self.cases)
+    }
+
+    pub fn verdict(&self) -> Verdict {
+        Verdict::of(&self.load, &self.cases)
+    }
 
     /// The first case that did not pass (skips aside): what an interviewer asks about.
     pub fn first_failure(&self) -> Option<&CaseResult> {
-        self.cases
-            .iter()
-            .find(|c| matches!(c.status, Status::Failed | Status::Errored | Status::NotRun))
+        first_failure(&self.cases)
     }
 
     pub fn case(&self, name: &str) -> Option<&CaseResult> {
@@ -326,28 +338,40 @@ impl Outcome {
 
     /// "7 of 9 cases passed, 1 failed, 1 errored (143 ms)".
     pub fn headline(&self) -> String {
-        if let Some(problem) = self
-            .load
-            .problem()
-            .filter(|_| self.verdict() == Verdict::DidNotLoad)
-        {
-            return format!("the code did not load: {problem}");
-        }
-        let c = self.counts();
-        let mut text = format!("{} of {} cases passed", c.passed, self.cases.len());
-        for (n, word) in [
-            (c.failed, "failed"),
-            (c.errored, "errored"),
-            (c.skipped, "skipped"),
-            (c.not_run, "not run"),
-        ] {
-            if n > 0 {
-                text.push_str(&format!(", {n} {word}"));
-            }
-        }
-        text.push_str(&format!(" ({} ms)", self.ms));
-        text
+        headline(&self.load, &self.cases, self.ms)
     }
+}
+
+/// The first case that failed, errored or did not run.
+pub fn first_failure(cases: &[CaseResult]) -> Option<&CaseResult> {
+    cases
+        .iter()
+        .find(|c| matches!(c.status, Status::Failed | Status::Errored | Status::NotRun))
+}
+
+/// A run in one line, from how it loaded, its cases and its duration (the
+/// stored `run` event says the same as the outcome it came from).
+pub fn headline(load: &Load, cases: &[CaseResult], ms: u64) -> String {
+    if let Some(problem) = load
+        .problem()
+        .filter(|_| Verdict::of(load, cases) == Verdict::DidNotLoad)
+    {
+        return format!("the code did not load: {problem}");
+    }
+    let c = Counts::of(cases);
+    let mut text = format!("{} of {} cases passed", c.passed, cases.len());
+    for (n, word) in [
+        (c.failed, "failed"),
+        (c.errored, "errored"),
+        (c.skipped, "skipped"),
+        (c.not_run, "not run"),
+    ] {
+        if n > 0 {
+            text.push_str(&format!(", {n} {word}"));
+        }
+    }
+    text.push_str(&format!(" ({ms} ms)"));
+    text
 }
 
 impl CaseResult {

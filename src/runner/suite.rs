@@ -116,6 +116,9 @@ impl Suite {
     /// The user's override if there is one, else the built-in suite, else `None`
     /// (a question that asks for no code, like the debugging ones).
     pub fn load(config_dir: Option<&Path>, id: &str) -> Result<Option<Suite>, RunnerError> {
+        if !is_plain_id(id) {
+            return Ok(None);
+        }
         if let Some(path) = config_dir.map(|d| override_path(d, id)) {
             match std::fs::read_to_string(&path) {
                 Ok(source) => {
@@ -137,6 +140,23 @@ impl Suite {
         Ok(Suite::builtin(id))
     }
 
+    /// Every question id with a suite: the built-in ones and the config dir's, sorted.
+    pub fn available(config_dir: Option<&Path>) -> Vec<String> {
+        let mut ids: Vec<String> = builtin_ids().map(str::to_string).collect();
+        let dir = config_dir.map(|d| d.join("rubrics").join("coding"));
+        if let Some(entries) = dir.and_then(|d| std::fs::read_dir(d).ok()) {
+            for path in entries.filter_map(|e| e.ok().map(|e| e.path())) {
+                let id = path.file_stem().and_then(|s| s.to_str()).unwrap_or("");
+                if path.extension().is_some_and(|x| x == "py") && is_plain_id(id) {
+                    ids.push(id.to_string());
+                }
+            }
+        }
+        ids.sort();
+        ids.dedup();
+        ids
+    }
+
     /// Whether some of its cases need numpy (they are skipped without it).
     pub fn needs_numpy(&self) -> bool {
         self.source.contains("\"numpy\"")
@@ -154,6 +174,15 @@ impl Suite {
 /// The question ids that have a built-in suite.
 pub fn builtin_ids() -> impl Iterator<Item = &'static str> {
     BUILTIN.iter().map(|(id, _)| *id)
+}
+
+/// Question ids are names, never paths: `--question ../x` finds no suite.
+fn is_plain_id(id: &str) -> bool {
+    !id.is_empty()
+        && !id.starts_with('.')
+        && id
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
 }
 
 fn override_path(config_dir: &Path, id: &str) -> PathBuf {
@@ -184,6 +213,22 @@ mod tests {
     #[test]
     fn questions_without_code_have_no_suite() {
         assert_eq!(Suite::load(None, "code-debug-loss-flat").unwrap(), None);
+    }
+
+    #[test]
+    fn ids_list_overrides_and_refuse_paths() {
+        let dir = tempfile::tempdir().unwrap();
+        let coding = dir.path().join("rubrics").join("coding");
+        std::fs::create_dir_all(&coding).unwrap();
+        std::fs::write(coding.join("my-question.py"), "ENTRY = 'f'\n").unwrap();
+        std::fs::write(coding.join("notes.txt"), "not a suite").unwrap();
+        let all = Suite::available(Some(dir.path()));
+        assert!(all.contains(&"my-question".to_string()), "{all:?}");
+        assert!(all.contains(&BUILTIN[0].0.to_string()));
+        assert!(!all.iter().any(|i| i == "notes"));
+        std::fs::write(dir.path().join("rubrics").join("escape.py"), "x").unwrap();
+        assert_eq!(Suite::load(Some(dir.path()), "../escape").unwrap(), None);
+        assert_eq!(Suite::load(Some(dir.path()), "").unwrap(), None);
     }
 
     #[test]

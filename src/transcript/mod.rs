@@ -3,17 +3,20 @@
 //! importer for transcripts that come from anywhere else.
 //!
 //! The format is a public contract (README.md, "Files"): one event per line, a
-//! header first, `turn` events as the interview goes, `score`/`self_score`
-//! events appended later, and an `end` event. Fields added later are optional
+//! header first, `turn` events as the interview goes (with a `run` event
+//! after an answer whose code was run), `score`/`self_score` events appended
+//! later, and an `end` event. Fields added later are optional
 //! so that older files keep loading.
 
 pub mod import;
+pub mod run;
 pub mod score;
 pub mod store;
 
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 
+pub use run::RunEvent;
 pub use score::ScoreReport;
 
 /// Bumped only for changes an older mockround could not read correctly.
@@ -28,6 +31,8 @@ pub enum Event {
     SelfScore(SelfScoreEvent),
     Resume(ResumeEvent),
     End(EndEvent),
+    /// The candidate's code run against the question's test suite.
+    Run(RunEvent),
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
@@ -342,6 +347,14 @@ impl Transcript {
 
     pub fn latest_score(&self) -> Option<&ScoreEvent> {
         self.scores().last()
+    }
+
+    /// The code runs, in the order they happened.
+    pub fn runs(&self) -> impl Iterator<Item = &RunEvent> {
+        self.events.iter().filter_map(|e| match e {
+            Event::Run(r) => Some(r),
+            _ => None,
+        })
     }
 
     pub fn latest_self_score(&self) -> Option<&SelfScoreEvent> {

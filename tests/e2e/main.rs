@@ -18,6 +18,7 @@ mod polish;
 mod properties;
 mod reliability;
 mod review;
+mod run_cmd;
 mod runner;
 mod scoring_cli;
 mod scoring_quality;

@@ -14,7 +14,7 @@ use mockround::runner::{
 
 static SERIAL: Mutex<()> = Mutex::new(());
 
-fn serial() -> MutexGuard<'static, ()> {
+pub fn serial() -> MutexGuard<'static, ()> {
     SERIAL.lock().unwrap_or_else(|e| e.into_inner())
 }
 
@@ -26,7 +26,7 @@ fn runner() -> Runner {
 /// they are skipped with a note, so `cargo test` works on a fresh clone;
 /// `.ci/run` installs numpy and sets MOCKROUND_REQUIRE_NUMPY, so in CI every
 /// suite is exercised and a missing numpy fails.
-fn numpy_or_skip(what: &str) -> bool {
+pub fn numpy_or_skip(what: &str) -> bool {
     static HAS: OnceLock<bool> = OnceLock::new();
     let has = *HAS.get_or_init(|| {
         std::process::Command::new(&runner().python().executable)
