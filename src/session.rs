@@ -275,7 +275,7 @@ impl Session {
     ) -> Next {
         if let Some(cur) = self.current.as_mut() {
             cur.answers += 1;
-            cur.covered.extend(analysis.covered.iter().cloned());
+            cur.covered.extend(analysis.covered());
         }
         self.decide(round, Some(analysis), elapsed)
     }
@@ -354,11 +354,16 @@ impl Session {
                 }
                 return self.next_question(elapsed);
             }
-            if a.off_topic && !cur.redirected && budget_left {
+            if matches!(
+                a.shape,
+                crate::coverage::Shape::OffTopic | crate::coverage::Shape::Foreign
+            ) && !cur.redirected
+                && budget_left
+            {
                 return Next::FollowUp(FollowUp {
                     target: Aim::Redirect {
                         key_point: missing.first().map(|s| s.to_string()),
-                        foreign: a.foreign,
+                        foreign: a.shape == crate::coverage::Shape::Foreign,
                     },
                     quote: None,
                 });
@@ -542,7 +547,9 @@ mod tests {
         let mut s = Session::new(&r, "mid", None, Some(1), None, 3, &[]);
         s.start(Duration::ZERO);
         let mut full = analyse(&q, "x y z a b c");
-        full.covered = q.key_points.iter().map(|k| k.id.clone()).collect();
+        for p in &mut full.points {
+            p.level = crate::coverage::Level::Covered;
+        }
         let Next::FollowUp(f) = s.after_answer(&r, &full, Duration::from_secs(60)) else {
             panic!()
         };

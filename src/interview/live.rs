@@ -270,11 +270,11 @@ impl<'a> Live<'a> {
                 let a = coverage::analyse(q, &answers);
                 live.earlier.push(EarlierQuestion {
                     title: q.title.clone(),
-                    covered: a.covered.clone(),
+                    covered: a.covered(),
                     missed: q
                         .key_points
                         .iter()
-                        .filter(|k| !a.covered.contains(&k.id))
+                        .filter(|k| !a.covered().contains(&k.id))
                         .map(|k| k.id.clone())
                         .collect(),
                     excerpt: text::ellipsize(&text::squash_ws(&answers), 240),
@@ -604,7 +604,7 @@ impl<'a> Live<'a> {
             .as_ref()
             .map(|c| c.covered.clone())
             .unwrap_or_default();
-        covered.extend(analysis.covered.iter().cloned());
+        covered.extend(analysis.covered());
         let mut turn = Turn::new(Role::Candidate, TurnKind::Answer, Some(&qid), &text);
         turn.think_s = Some((think * 10.0).round() / 10.0);
         turn.covered = Some(covered.into_iter().collect());

@@ -328,7 +328,7 @@ fn key_points(q: &Question, b: &QuestionBlock, turns: &[ReviewTurn]) -> Vec<KeyP
         match (t.role, t.kind) {
             (Role::Candidate, _) if !t.skipped => match &t.covered {
                 Some(c) => hit.extend(c.iter().cloned()),
-                None => hit.extend(coverage::analyse(q, &t.text).covered),
+                None => hit.extend(coverage::analyse(q, &t.text).covered()),
             },
             (Role::Interviewer, TurnKind::Hint) => hinted.extend(aimed_at(t)),
             (Role::Interviewer, TurnKind::FollowUp) => probed.extend(aimed_at(t)),

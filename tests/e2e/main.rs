@@ -7,6 +7,8 @@
 
 mod common;
 
+mod coverage_quality;
+
 mod formats;
 mod interview;
 mod judge;
