@@ -97,6 +97,21 @@ pub struct FileConfig {
     pub retry_base_ms: Option<u64>,
     /// Concurrent judge requests for `score` with several inputs.
     pub jobs: Option<u32>,
+    /// The longest one interviewer turn waits for the model, retries
+    /// included, before the offline interviewer asks it (default 60).
+    pub turn_timeout_secs: Option<u64>,
+}
+
+/// How long one interviewer turn may wait for the model (see
+/// `FileConfig::turn_timeout_secs`).
+pub const DEFAULT_TURN_TIMEOUT: Duration = Duration::from_secs(60);
+
+impl FileConfig {
+    pub fn turn_timeout(&self) -> Duration {
+        self.turn_timeout_secs
+            .map(|s| Duration::from_secs(s.clamp(1, 3600)))
+            .unwrap_or(DEFAULT_TURN_TIMEOUT)
+    }
 }
 
 impl FileConfig {

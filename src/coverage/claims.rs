@@ -6,7 +6,10 @@
 use super::words::{self, Word};
 
 /// What is weak about a claim.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize,
+)]
+#[serde(rename_all = "snake_case")]
 pub enum ClaimKind {
     /// A figure the candidate brought in, with nothing about where it comes from.
     Number,

@@ -7,7 +7,8 @@ use crate::rounds::Question;
 use crate::text;
 
 /// What kind of non-answer an answer is, if it is one.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum Shape {
     Answer,
     Empty,

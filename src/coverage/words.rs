@@ -259,8 +259,7 @@ fn parse_number(
         return None;
     };
     let mut words_used = j - i;
-    loop {
-        let Some(next) = w(j) else { break };
+    while let Some(next) = w(j) {
         if let Some(s) = scale(&next) {
             if s >= 1000.0 {
                 total += current * s;
@@ -625,13 +624,11 @@ fn mark_negation(words: &mut [Word]) {
             "instead" | "rather" => i + 2,
             _ => i + 1,
         };
-        let mut reach = 0;
-        for j in start..n {
+        for (reach, j) in (start..n).enumerate() {
             if words[j].clause != clause || scope_break(words, j) || reach >= NEGATION_REACH {
                 break;
             }
             words[j].negated_by.get_or_insert(i);
-            reach += 1;
         }
     }
 }

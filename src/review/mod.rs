@@ -39,6 +39,8 @@ pub struct ReviewTurn {
     pub resumed_after_s: Option<u64>,
     /// Evidence quotes found in this turn, as byte ranges, sorted, disjoint.
     pub spans: Vec<Span>,
+    /// On answers: the analysis the interview recorded for it.
+    pub analysis: Option<crate::transcript::AnalysisEvent>,
 }
 
 /// A stretch of an answer that a score quoted as evidence.
@@ -237,6 +239,14 @@ fn clock_turns(t: &Transcript, timed: bool) -> Vec<ReviewTurn> {
     let mut pending_resume: Option<u64> = None;
     for e in &t.events {
         match e {
+            Event::Analysis(a) => {
+                if let Some(last) = out
+                    .last_mut()
+                    .filter(|l: &&mut ReviewTurn| l.turn.role == Role::Candidate)
+                {
+                    last.analysis = Some(a.clone());
+                }
+            }
             Event::Resume(r) => {
                 breaks += r.break_s as f64;
                 pending_resume = Some(pending_resume.unwrap_or(0) + r.break_s);
@@ -258,6 +268,7 @@ fn clock_turns(t: &Transcript, timed: bool) -> Vec<ReviewTurn> {
                     pause_s,
                     resumed_after_s: pending_resume.take(),
                     spans: Vec::new(),
+                    analysis: None,
                 });
             }
             _ => {}
@@ -316,9 +327,10 @@ fn group(r: &mut Review) {
     r.questions = blocks;
 }
 
-/// Which key points the answers to one question hit. Saved answers carry
-/// the session's own running tally (`covered`); imported ones are analysed
-/// here the same way the interview would have.
+/// Which key points the answers to one question hit: what the interview
+/// recorded for each answer (its analysis, or in older files its running
+/// tally `covered`); imported answers, which have neither, are analysed
+/// here once, the same way the interview would have.
 fn key_points(q: &Question, b: &QuestionBlock, turns: &[ReviewTurn]) -> Vec<KeyPointResult> {
     let mut hit: BTreeSet<String> = BTreeSet::new();
     let mut hinted: BTreeSet<String> = BTreeSet::new();
@@ -326,9 +338,10 @@ fn key_points(q: &Question, b: &QuestionBlock, turns: &[ReviewTurn]) -> Vec<KeyP
     for &i in &b.turns {
         let t = &turns[i].turn;
         match (t.role, t.kind) {
-            (Role::Candidate, _) if !t.skipped => match &t.covered {
-                Some(c) => hit.extend(c.iter().cloned()),
-                None => hit.extend(coverage::analyse(q, &t.text).covered()),
+            (Role::Candidate, _) if !t.skipped => match (&turns[i].analysis, &t.covered) {
+                (Some(a), _) => hit.extend(a.covered.iter().cloned()),
+                (None, Some(c)) => hit.extend(c.iter().cloned()),
+                (None, None) => hit.extend(coverage::analyse(q, &t.text).covered()),
             },
             (Role::Interviewer, TurnKind::Hint) => hinted.extend(aimed_at(t)),
             (Role::Interviewer, TurnKind::FollowUp) => probed.extend(aimed_at(t)),
