@@ -7,7 +7,7 @@
 //!   not under a negation;
 //! - enough of the key point's own distinctive words in one stretch of two
 //!   sentences (a paraphrase that reuses its vocabulary);
-//! - a mention of what the key point is about (its concept's words, or a
+//! - a mention of what the key point is about (the words of its id, or a
 //!   little of its vocabulary): partly covered.
 //!
 //! Words the question itself uses earn nothing (repeating the scenario is
@@ -69,14 +69,16 @@ const GENERIC: &[&str] = &[
 /// and what makes it a partial mention.
 const COVER_WEIGHT: f64 = 2.5;
 const COVER_WORDS: usize = 3;
-const PARTIAL_WEIGHT: f64 = 1.0;
+const PARTIAL_WEIGHT: f64 = 1.5;
+const PARTIAL_WORDS: usize = 2;
 
 struct PointReader<'q> {
     kp: &'q KeyPoint,
     patterns: Vec<Pattern>,
     /// Distinctive lemmas of the key point, each with its weight.
     vocabulary: BTreeMap<String, f64>,
-    /// Lemmas of its concept and id: naming them is a partial mention.
+    /// Lemmas of its id (a short name for the idea): naming them is a
+    /// partial mention.
     topic: BTreeSet<String>,
 }
 
@@ -150,7 +152,7 @@ fn readers<'q>(question: &'q Question, asked: &BTreeSet<String>) -> Vec<PointRea
                 .iter()
                 .map(|l| (l.clone(), 1.0 / shared[l.as_str()] as f64))
                 .collect(),
-            topic: words::content_lemmas(&format!("{} {}", kp.concept, kp.id.replace('-', " ")))
+            topic: words::content_lemmas(&kp.id.replace(['-', '_'], " "))
                 .into_iter()
                 .filter(|l| !generic(l))
                 .collect(),
@@ -196,7 +198,7 @@ impl PointReader<'_> {
         if let Some(s) = topic {
             return (Level::Partial, Some(s.text));
         }
-        if best.0 >= PARTIAL_WEIGHT {
+        if best.0 >= PARTIAL_WEIGHT && best.1 >= PARTIAL_WORDS {
             return (Level::Partial, best.2);
         }
         (Level::Missed, None)
