@@ -13,7 +13,9 @@ use serde_json::Value;
 
 fn main() -> Result<()> {
     let mut args = std::env::args().skip(1);
-    let path = args.next().context("usage: explain_coverage CASES.json [CASE_ID]")?;
+    let path = args
+        .next()
+        .context("usage: explain_coverage CASES.json [CASE_ID]")?;
     let only = args.next();
     let cases: Vec<Value> = serde_json::from_str(&std::fs::read_to_string(&path)?)?;
     let catalog = Catalog::builtin();
@@ -38,7 +40,12 @@ fn main() -> Result<()> {
                 p.id,
                 p.level.as_str(),
                 label,
-                p.evidence.as_deref().unwrap_or("").chars().take(90).collect::<String>()
+                p.evidence
+                    .as_deref()
+                    .unwrap_or("")
+                    .chars()
+                    .take(90)
+                    .collect::<String>()
             );
         }
     }

@@ -1051,14 +1051,30 @@ mod tests {
             .iter()
             .find(|q| q.track.is_some_and(|t| !t.is_ml()))
             .unwrap();
-        let s = Session::new(r, "mid", None, Some(1), None, 1, std::slice::from_ref(&leet.id));
+        let s = Session::new(
+            r,
+            "mid",
+            None,
+            Some(1),
+            None,
+            1,
+            std::slice::from_ref(&leet.id),
+        );
         assert!(ml(&s.order[0]), "{:?}", s.order);
         let mlq = r
             .questions
             .iter()
             .find(|q| q.track.is_some_and(|t| t.is_ml()))
             .unwrap();
-        let s = Session::new(r, "mid", None, Some(1), None, 1, std::slice::from_ref(&mlq.id));
+        let s = Session::new(
+            r,
+            "mid",
+            None,
+            Some(1),
+            None,
+            1,
+            std::slice::from_ref(&mlq.id),
+        );
         assert!(!ml(&s.order[0]), "{:?}", s.order);
     }
 

@@ -35,6 +35,10 @@ struct Part {
 #[derive(Debug, Clone)]
 pub struct Pattern {
     parts: Vec<Part>,
+    /// The cue states a negation itself ("not + safer", "i + wouldnt"):
+    /// a negation in the sentence is what it looks for, not a reason to
+    /// discount it.
+    negative: bool,
 }
 
 /// How a pattern met a sentence.
@@ -73,8 +77,11 @@ impl Pattern {
                 });
                 (!terms.is_empty()).then_some(Part { terms, joined })
             })
-            .collect();
-        Pattern { parts }
+            .collect::<Vec<Part>>();
+        let negative = parts.iter().flat_map(|p| &p.terms).any(|t| match t {
+            Term::Exact(l) | Term::Prefix(l) => words::is_negation(l),
+        });
+        Pattern { parts, negative }
     }
 
     pub fn is_empty(&self) -> bool {
@@ -95,7 +102,11 @@ impl Pattern {
                 Hit::Negated => negated = true,
             }
         }
-        Some(if negated { Hit::Negated } else { Hit::Plain })
+        Some(if negated && !self.negative {
+            Hit::Negated
+        } else {
+            Hit::Plain
+        })
     }
 }
 
@@ -185,6 +196,18 @@ mod tests {
             Some(Hit::Plain)
         );
         assert_eq!(hit("dont know", "it says I don't know"), Some(Hit::Plain));
+        // a cue that is itself a negation is not discounted by one
+        assert_eq!(
+            hit("not + monday", "Not Monday as it stands."),
+            Some(Hit::Plain)
+        );
+        assert_eq!(
+            hit(
+                "never + invoice",
+                "Bank details never come from the invoice."
+            ),
+            Some(Hit::Plain)
+        );
         // a plain mention elsewhere wins
         assert_eq!(
             hit(

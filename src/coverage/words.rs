@@ -516,6 +516,37 @@ fn adverb_base(w: &str) -> Option<String> {
         .find_map(|(end, to)| w.strip_suffix(end).map(|b| format!("{b}{to}")))
 }
 
+/// A negation word (as a lemma or a raw word), whatever follows it.
+pub fn is_negation(w: &str) -> bool {
+    matches!(
+        w,
+        "not"
+            | "no"
+            | "never"
+            | "nor"
+            | "neither"
+            | "without"
+            | "cannot"
+            | "dont"
+            | "doesnt"
+            | "didnt"
+            | "wont"
+            | "wouldnt"
+            | "shouldnt"
+            | "cant"
+            | "couldnt"
+            | "isnt"
+            | "arent"
+            | "wasnt"
+            | "werent"
+            | "havent"
+            | "hasnt"
+            | "hadnt"
+            | "mustnt"
+            | "neednt"
+    )
+}
+
 /// Words that negate what follows them in their clause.
 fn negator(words: &[Word], i: usize) -> bool {
     let w = words[i].raw.as_str();
