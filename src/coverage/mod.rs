@@ -127,7 +127,8 @@ pub fn analyse(question: &Question, answer: &str) -> AnswerAnalysis {
         })
         .collect();
     a.points = points::judge(question, &sentences);
-    if a.covered().is_empty() && all_words.len() >= 20 && shape::is_off_topic(question, trimmed) {
+    let touched = a.points.iter().any(|p| p.level != Level::Missed);
+    if !touched && all_words.len() >= 20 && shape::is_off_topic(question, trimmed) {
         a.shape = Shape::OffTopic;
         for p in &mut a.points {
             *p = PointCoverage {

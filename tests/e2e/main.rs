@@ -13,6 +13,7 @@ mod formats;
 mod interview;
 mod judge;
 mod judge_recorded;
+mod listening;
 mod llm;
 mod llm_client;
 mod llm_real;
