@@ -213,9 +213,12 @@ pub fn is_pasted(clean: &str) -> bool {
     }
     let function = w.iter().filter(|x| is_function_word(x)).count();
     let distinct: std::collections::BTreeSet<&String> = w.iter().collect();
-    // a real sentence is about a third function words; notes and
-    // non-native English stay well above a tenth
-    function * 12 < w.len() || (w.len() >= 20 && distinct.len() * 4 < w.len())
+    // a real sentence is about a third function words, and notes and
+    // non-native English stay well above a tenth; the vocabulary of real
+    // text keeps growing (roughly with the square root of its length),
+    // while a paste repeated over and over stops at its few words
+    let n = w.len();
+    function * 12 < n || (n >= 20 && distinct.len() * distinct.len() < 9 * n)
 }
 
 fn looks_like_code(s: &str) -> bool {
@@ -241,8 +244,11 @@ pub fn is_off_topic(question: &Question, clean: &str) -> bool {
     }
     let known: std::collections::BTreeSet<String> =
         words::content_lemmas(&vocabulary).into_iter().collect();
-    let content: std::collections::BTreeSet<String> =
-        words::content_lemmas(clean).into_iter().collect();
+    // numbers say nothing about the topic
+    let content: std::collections::BTreeSet<String> = words::content_lemmas(clean)
+        .into_iter()
+        .filter(|w| !w.starts_with(|c: char| c.is_ascii_digit()))
+        .collect();
     let overlap = content.iter().filter(|w| known.contains(*w)).count();
     overlap == 0 || (content.len() >= 8 && overlap * 4 < content.len())
 }

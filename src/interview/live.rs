@@ -732,3 +732,42 @@ impl<'a> Live<'a> {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn write(dir: &Path, id: &str, asked: &str, answered: bool) {
+        let header = Header {
+            format: FORMAT_VERSION,
+            id: id.into(),
+            round: "coding".into(),
+            level: "mid".into(),
+            started_at: Timestamp::now(),
+            backend: Backend::offline(),
+            seed: None,
+            minutes: None,
+            questions: None,
+            rubric_version: None,
+            title: None,
+        };
+        let mut w = SessionWriter::create(&dir.join(format!("{id}.jsonl")), &header).unwrap();
+        let q = Turn::new(Role::Interviewer, TurnKind::Question, Some(asked), "Q?");
+        w.append(&Event::Turn(q)).unwrap();
+        if answered {
+            let a = Turn::new(Role::Candidate, TurnKind::Answer, Some(asked), "An answer.");
+            w.append(&Event::Turn(a)).unwrap();
+        }
+    }
+
+    #[test]
+    fn a_question_never_answered_was_not_seen() {
+        let dir = tempfile::tempdir().unwrap();
+        write(dir.path(), "20260101-000000-aaaa", "code-lru-cache", true);
+        write(dir.path(), "20260102-000000-bbbb", "code-kmeans", false);
+        assert_eq!(
+            recent_questions(dir.path(), "coding", 20),
+            vec!["code-lru-cache".to_string()]
+        );
+    }
+}
