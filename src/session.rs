@@ -677,7 +677,7 @@ fn probe(cur: &QuestionState, q: &Question) -> Option<FollowUp> {
     }) {
         return Some(FollowUp {
             target: Aim::Claim(c.kind),
-            quote: Some(coverage::clause_of(&c.sentence)),
+            quote: Some(coverage::clip_words(&c.text, 16)),
             acknowledge: None,
         });
     }
@@ -821,7 +821,7 @@ pub fn recorded(q: &Question, a: &AnalysisEvent) -> AnswerAnalysis {
             .iter()
             .map(|c| coverage::Claim {
                 kind: c.kind,
-                sentence: c.sentence.clone(),
+                text: c.text.clone(),
             })
             .collect(),
         words: 0,
@@ -851,7 +851,7 @@ pub fn record(question_id: Option<&str>, a: &AnswerAnalysis) -> AnalysisEvent {
             .iter()
             .map(|c| RecordedClaim {
                 kind: c.kind,
-                sentence: c.sentence.clone(),
+                text: c.text.clone(),
             })
             .collect(),
     }

@@ -39,8 +39,8 @@ impl ClaimKind {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Claim {
     pub kind: ClaimKind,
-    /// The sentence it is in, verbatim.
-    pub sentence: String,
+    /// The clause that makes it, verbatim (what the interviewer quotes).
+    pub text: String,
 }
 
 const SOURCE: &[&str] = &[
@@ -76,15 +76,21 @@ const SOURCE: &[&str] = &[
     "ran",
 ];
 
+/// Absolutes on their own ("guarantees", "impossible").
 const ABSOLUTE: &[&str] = &[
-    "always",
-    "never",
     "guarante",
     "impossibl",
     "complet",
     "certain",
     "perfect",
     "eliminat",
+];
+
+/// "always" and "never" make a claim about an outcome ("never leaks",
+/// "always catches"), not when they describe a habit ("always saying").
+const OUTCOME: &[&str] = &[
+    "work", "catch", "right", "correct", "safe", "fail", "miss", "leak", "happen", "return",
+    "give", "find", "reach", "break", "see", "get",
 ];
 
 const CONDITION: &[&str] = &[
@@ -112,51 +118,84 @@ fn has(words: &[Word], list: &[&str]) -> bool {
 /// Claims in the answer's sentences, weakest first (numbers, then
 /// absolutes, then choices), at most one of each kind. `asked` holds the
 /// question's own numbers: repeating the scenario's figures is not a claim.
+/// What makes the claim is found in one clause; what would redeem it (a
+/// source, a condition, a price) anywhere in the sentence.
 pub fn find(sentences: &[(&str, &[Word])], asked_numbers: &[String]) -> Vec<Claim> {
     let mut out: Vec<Claim> = Vec::new();
     for kind in ClaimKind::ALL {
-        let found = sentences.iter().find(|(text, w)| {
-            !text.starts_with("```") && w.len() >= 5 && is_claim(kind, w, asked_numbers)
-        });
-        if let Some((text, _)) = found {
+        let found = sentences
+            .iter()
+            .filter(|(text, w)| !text.starts_with("```") && w.len() >= 5 && !redeemed(kind, w))
+            .find_map(|(text, _)| {
+                clauses(text)
+                    .into_iter()
+                    .find(|c| makes(kind, &words::read(c), asked_numbers))
+            });
+        if let Some(text) = found {
             out.push(Claim {
                 kind,
-                sentence: text.to_string(),
+                text: text.trim().trim_end_matches(['.', '!', '?']).to_string(),
             });
         }
     }
     out
 }
 
-fn is_claim(kind: ClaimKind, w: &[Word], asked_numbers: &[String]) -> bool {
-    let plain = |x: &&Word| x.negated_by.is_none();
+/// The pieces of a sentence between clause punctuation, verbatim ("60,000"
+/// and "3:1" stay whole: a comma or colon only ends a clause before a space).
+fn clauses(sentence: &str) -> Vec<&str> {
+    let mut out = Vec::new();
+    let mut start = 0;
+    let mut chars = sentence.char_indices().peekable();
+    while let Some((i, c)) = chars.next() {
+        let next_space = chars.peek().is_none_or(|(_, n)| n.is_whitespace());
+        let boundary = match c {
+            ',' | ';' | ':' => next_space,
+            '(' | ')' | '\u{2014}' | '\u{2013}' => true,
+            _ => false,
+        };
+        if boundary {
+            out.push(&sentence[start..i]);
+            start = i + c.len_utf8();
+        }
+    }
+    out.push(&sentence[start..]);
+    out.retain(|c| !c.trim().is_empty());
+    out
+}
+
+/// The sentence carries what the claim lacks.
+fn redeemed(kind: ClaimKind, w: &[Word]) -> bool {
     match kind {
-        ClaimKind::Number => {
-            let brought = w.iter().filter(plain).any(|x| {
-                x.lemma.starts_with(|c: char| c.is_ascii_digit())
-                    && !asked_numbers.contains(&x.lemma)
-                    && x.lemma.parse::<f64>().is_ok_and(|v| v >= 2.0)
-            });
-            brought && !has(w, SOURCE)
-        }
-        ClaimKind::Absolute => {
-            let absolute = w.iter().filter(plain).any(|x| {
-                ABSOLUTE
-                    .iter()
-                    .any(|a| x.lemma.starts_with(a) || x.raw.starts_with(a))
-            });
-            absolute && !has(w, CONDITION)
-        }
+        ClaimKind::Number => has(w, SOURCE),
+        ClaimKind::Absolute => has(w, CONDITION),
+        ClaimKind::Price => has(w, PRICE),
+    }
+}
+
+/// The clause makes a claim of this kind.
+fn makes(kind: ClaimKind, w: &[Word], asked_numbers: &[String]) -> bool {
+    let plain: Vec<&Word> = w.iter().filter(|x| x.negated_by.is_none()).collect();
+    match kind {
+        ClaimKind::Number => plain.iter().any(|x| {
+            x.lemma.starts_with(|c: char| c.is_ascii_digit())
+                && !asked_numbers.contains(&x.lemma)
+                && x.lemma.parse::<f64>().is_ok_and(|v| v >= 2.0)
+        }),
+        ClaimKind::Absolute => plain.iter().enumerate().any(|(i, x)| {
+            ABSOLUTE.iter().any(|a| x.lemma.starts_with(a))
+                || (matches!(x.raw.as_str(), "always" | "never")
+                    && plain[i + 1..]
+                        .iter()
+                        .take(3)
+                        .any(|n| OUTCOME.iter().any(|o| n.lemma.starts_with(o))))
+        }),
         ClaimKind::Price => {
             let speaker = w
                 .iter()
                 .take(4)
                 .any(|x| matches!(x.raw.as_str(), "i" | "id" | "we" | "wed" | "ill" | "well"));
-            let chooses = w
-                .iter()
-                .filter(plain)
-                .any(|x| CHOICE.contains(&x.lemma.as_str()));
-            speaker && chooses && !has(w, PRICE)
+            speaker && plain.iter().any(|x| CHOICE.contains(&x.lemma.as_str()))
         }
     }
 }

@@ -274,4 +274,20 @@ mod tests {
             }
         }
     }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(64))]
+        #[test]
+        fn any_text_is_read_without_panicking(answer in "\\PC{0,400}", words in proptest::collection::vec("[a-z0-9,.'%-]{1,12}", 0..60)) {
+            let cat = Catalog::builtin();
+            let q = &cat.get("system-design").unwrap().questions[0];
+            let a = analyse(q, &answer);
+            proptest::prop_assert_eq!(a.points.len(), q.key_points.len());
+            let joined = words.join(" ");
+            let b = analyse(q, &joined);
+            for c in &b.claims {
+                proptest::prop_assert!(joined.contains(&c.text));
+            }
+        }
+    }
 }

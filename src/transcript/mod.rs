@@ -323,7 +323,7 @@ pub struct AnalysisEvent {
     /// Misconceptions the answer stated (ids from the bank), with their sentence.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub misconceptions: Vec<RecordedMisconception>,
-    /// Weak claims the interviewer may push on, with their sentence.
+    /// Weak claims the interviewer may push on, with the clause that makes each.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub claims: Vec<RecordedClaim>,
 }
@@ -337,7 +337,8 @@ pub struct RecordedMisconception {
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct RecordedClaim {
     pub kind: ClaimKind,
-    pub sentence: String,
+    /// The clause that makes the claim, verbatim.
+    pub text: String,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
