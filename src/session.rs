@@ -602,12 +602,18 @@ fn after_non_answer(
     budget_left: bool,
 ) -> Option<Option<FollowUp>> {
     let first_missing = || missing(cur, q).first().map(|k| k.id.clone());
+    let first_open = || {
+        q.key_points
+            .iter()
+            .find(|k| !cur.covered.contains(&k.id))
+            .map(|k| k.id.clone())
+    };
     let aim = match a.shape {
         Shape::Answer => return None,
         Shape::Empty | Shape::DontKnow => (!cur.nudged).then(|| Aim::Nudge(first_missing())),
         Shape::Pasted => (!cur.pasted).then_some(Aim::Pasted),
         Shape::OffTopic | Shape::Foreign => (!cur.redirected).then(|| Aim::Redirect {
-            key_point: first_missing(),
+            key_point: first_open(),
             foreign: a.shape == Shape::Foreign,
         }),
     };
@@ -651,7 +657,7 @@ fn probe(cur: &QuestionState, q: &Question) -> Option<FollowUp> {
     if let Some(kp) = missing(cur, q).first() {
         return Some(FollowUp {
             target: Aim::KeyPoint(kp.id.clone()),
-            quote: coverage::quote_for(clauses, &kp.probe),
+            quote: coverage::quote_for(clauses, &kp.probe, &q.text),
             acknowledge,
         });
     }
@@ -684,7 +690,7 @@ fn probe(cur: &QuestionState, q: &Question) -> Option<FollowUp> {
     let i = (0..q.follow_ups.len()).find(|i| !cur.asked.contains(&Target::Pressure(*i)))?;
     Some(FollowUp {
         target: Aim::Pressure(i),
-        quote: coverage::quote_for(clauses, &q.follow_ups[i]),
+        quote: coverage::quote_for(clauses, &q.follow_ups[i], &q.text),
         acknowledge: None,
     })
 }

@@ -74,20 +74,30 @@ fn split_clauses(s: &str) -> Vec<&str> {
 }
 
 /// The clause to quote back before `follow_up`: the one that shares the
-/// most content words with it, so the push is about something the
-/// candidate actually said on that topic; none when no clause does.
-pub fn quote_for(clauses: &[String], follow_up: &str) -> Option<String> {
-    let topic: std::collections::BTreeSet<String> =
-        text::content_stems(follow_up).into_iter().collect();
+/// most topical words with it, so the push is about something the
+/// candidate actually said on that topic; none when no clause does. Words
+/// of the scenario itself (`setting`, the question's text) and words any
+/// answer uses ("answer", "model") do not make a clause lead anywhere.
+pub fn quote_for(clauses: &[String], follow_up: &str, setting: &str) -> Option<String> {
+    const EVERYWHERE: &[&str] = &[
+        "answer", "question", "model", "system", "data", "time", "work", "thing", "way", "better",
+        "good", "problem", "case", "user", "people",
+    ];
+    let given: std::collections::BTreeSet<String> =
+        text::content_stems(setting).into_iter().collect();
+    let topic: std::collections::BTreeSet<String> = text::content_stems(follow_up)
+        .into_iter()
+        .filter(|w| !given.contains(w) && !EVERYWHERE.contains(&w.as_str()))
+        .collect();
     let best = clauses
         .iter()
         .enumerate()
         .map(|(rank, c)| {
-            let shared = text::content_stems(c)
-                .iter()
-                .filter(|w| topic.contains(*w))
-                .count();
-            (shared, std::cmp::Reverse(rank), c)
+            let shared: std::collections::BTreeSet<String> = text::content_stems(c)
+                .into_iter()
+                .filter(|w| topic.contains(w))
+                .collect();
+            (shared.len(), std::cmp::Reverse(rank), c)
         })
         .max();
     match best {
@@ -138,10 +148,22 @@ mod tests {
             "the ACL travels with each chunk".to_string(),
         ];
         assert_eq!(
-            quote_for(&clauses, "Who can see the chunks of the HR space?").as_deref(),
+            quote_for(&clauses, "Who can see the chunks of the HR space?", "").as_deref(),
             Some("keeping chunks near 400 tokens")
         );
-        assert_eq!(quote_for(&clauses, "How do you evaluate answers?"), None);
+        assert_eq!(
+            quote_for(&clauses, "How do you evaluate answers?", ""),
+            None
+        );
+        // the scenario's own words lead nowhere
+        assert_eq!(
+            quote_for(
+                &clauses,
+                "Who can see the chunks of the HR space?",
+                "Chunks of the HR space"
+            ),
+            None
+        );
     }
 
     #[test]

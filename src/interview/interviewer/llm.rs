@@ -253,17 +253,7 @@ impl LlmInterviewer {
             let mut request = built.request;
             request.temperature = Some(TEMPERATURES[rejected.len()]);
             let left = deadline.saturating_duration_since(Instant::now());
-            let client = &self.client;
-            let result = self.rt.block_on(async {
-                let cancel = async {
-                    match &armed {
-                        Some(a) => a.cancelled().await,
-                        None => std::future::pending().await,
-                    }
-                };
-                tokio::time::timeout(left, client.stream_chat(&request, &mut |_| {}, cancel)).await
-            });
-            let completion = match result {
+            let completion = match self.draft(&request, left, armed.as_ref()) {
                 Err(_) => return self.too_slow(sink, fallback, started, spent),
                 Ok(Err(e)) if e.is_bad_reply() && bad_replies == 0 => {
                     bad_replies += 1;
@@ -279,17 +269,7 @@ impl LlmInterviewer {
                 return cancelled(sink, text, fallback, &rules, started, spent);
             }
             if debug() {
-                eprintln!(
-                    "[mockround debug] draft ({} ms, {} tokens): {:?} -> {:?}",
-                    completion.latency.as_millis(),
-                    completion
-                        .usage
-                        .as_ref()
-                        .map(|u| u.completion_tokens)
-                        .unwrap_or(0),
-                    completion.text,
-                    check::problems(&text, &rules)
-                );
+                show_draft(&completion, &text, &rules);
             }
             match check::check(&text, &rules) {
                 Ok(()) => return finish(sink, text, Source::Llm, None, started, spent, false),
@@ -316,6 +296,25 @@ impl LlmInterviewer {
             spent,
             false,
         )
+    }
+
+    /// One request, within `left` of the turn's time (None: it ran out).
+    fn draft(
+        &self,
+        request: &crate::llm::ChatRequest,
+        left: Duration,
+        armed: Option<&interrupt::Armed>,
+    ) -> Result<Result<crate::llm::Completion, LlmError>, tokio::time::error::Elapsed> {
+        let client = &self.client;
+        self.rt.block_on(async {
+            let cancel = async {
+                match armed {
+                    Some(a) => a.cancelled().await,
+                    None => std::future::pending().await,
+                }
+            };
+            tokio::time::timeout(left, client.stream_chat(request, &mut |_| {}, cancel)).await
+        })
     }
 
     /// The turn's time ran out waiting for the model.
@@ -390,6 +389,21 @@ impl LlmInterviewer {
 /// on stderr: how to see why a model's replies are being replaced.
 fn debug() -> bool {
     std::env::var_os("MOCKROUND_DEBUG").is_some_and(|v| !v.is_empty() && v != "0")
+}
+
+/// A draft and the checks' verdict, on stderr (`MOCKROUND_DEBUG`).
+fn show_draft(completion: &crate::llm::Completion, cleaned: &str, rules: &Rules) {
+    eprintln!(
+        "[mockround debug] draft ({} ms, {} tokens): {:?} -> {:?}",
+        completion.latency.as_millis(),
+        completion
+            .usage
+            .as_ref()
+            .map(|u| u.completion_tokens)
+            .unwrap_or(0),
+        completion.text,
+        check::problems(cleaned, rules)
+    );
 }
 
 /// Model usage accumulated over the attempts of one turn.

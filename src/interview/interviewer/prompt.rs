@@ -86,7 +86,8 @@ impl Task {
                 format!(
                     "This question is about {}. {}",
                     q.title.trim_end_matches('.'),
-                    probe(key_point.as_deref()).unwrap_or_else(|| q.text.clone())
+                    probe(key_point.as_deref())
+                        .unwrap_or_else(|| "How does your answer apply to it?".into())
                 ),
             ),
         };

@@ -285,7 +285,8 @@ impl Scripted {
                 if *foreign {
                     return FOREIGN.replace("{topic}", &topic);
                 }
-                let ask = probe(key_point.as_deref()).unwrap_or_else(|| q.text.clone());
+                let ask = probe(key_point.as_deref())
+                    .unwrap_or_else(|| "How does your answer apply to it?".into());
                 let lead = self.pick(REDIRECT).unwrap_or(REDIRECT[0]);
                 join(&[&lead.replace("{topic}", &topic), &ask])
             }
