@@ -121,13 +121,19 @@ pub enum Track {
 }
 
 impl Track {
-    pub fn from_name(s: &str) -> Option<Track> {
-        match s {
-            "leetcode" => Some(Track::Leetcode),
-            "ml-implementation" => Some(Track::MlImplementation),
-            "ml-debugging" => Some(Track::MlDebugging),
-            _ => None,
+    const ALL: [Track; 3] = [Track::Leetcode, Track::MlImplementation, Track::MlDebugging];
+
+    /// How round files and `rounds --json` spell it.
+    pub fn name(self) -> &'static str {
+        match self {
+            Track::Leetcode => "leetcode",
+            Track::MlImplementation => "ml-implementation",
+            Track::MlDebugging => "ml-debugging",
         }
+    }
+
+    pub fn from_name(s: &str) -> Option<Track> {
+        Track::ALL.into_iter().find(|t| t.name() == s)
     }
 
     /// ML implementation or ML debugging.
