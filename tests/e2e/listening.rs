@@ -460,3 +460,45 @@ fn no_lead_in_is_used_twice_in_a_session() {
     assert_eq!(unique.len(), leads.len(), "{leads:#?}");
     assert!(leads.len() >= 6, "lead-ins are used: {leads:?}");
 }
+
+#[test]
+fn each_answer_is_analysed_once_and_resume_reads_the_record() {
+    let home = home();
+    // the rich answer, then end of input before the follow-up is answered
+    let ev = session(
+        home.path(),
+        &[
+            "system-design",
+            "--question",
+            "sd-wiki-search",
+            "--follow-ups",
+            "3",
+            "--seed",
+            "5",
+        ],
+        &format!("{RICH_WIKI}\n"),
+    );
+    let covered = strings(&analyses(&ev)[0]["covered"]);
+    assert!(!covered.is_empty());
+    let out = mockround(home.path())
+        .args(["resume", "--no-self"])
+        .write_stdin("We would also measure recall on real queries.\n")
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr_of(&out));
+    let ev = events(&session_files(home.path())[0]);
+    let answers = turns(&ev)
+        .iter()
+        .filter(|t| t["role"] == "candidate")
+        .count();
+    assert_eq!(
+        analyses(&ev).len(),
+        answers,
+        "one analysis per answer, none redone"
+    );
+    // every follow-up, before and after the resume, aims past what was covered
+    for f in follow_ups(&ev) {
+        let aim = f["target"].as_str().unwrap().to_string();
+        assert!(!covered.contains(&aim), "probed covered {aim}");
+    }
+}
