@@ -655,9 +655,15 @@ fn probe(cur: &QuestionState, q: &Question) -> Option<FollowUp> {
             .map(|p| p.id.clone())
     });
     if let Some(kp) = missing(cur, q).first() {
+        // acknowledging what was covered, or else tying the probe to the
+        // candidate's words: one lead-in, not two
+        let quote = match acknowledge {
+            Some(_) => None,
+            None => coverage::quote_for(clauses, &kp.probe, &q.text),
+        };
         return Some(FollowUp {
             target: Aim::KeyPoint(kp.id.clone()),
-            quote: coverage::quote_for(clauses, &kp.probe, &q.text),
+            quote,
             acknowledge,
         });
     }

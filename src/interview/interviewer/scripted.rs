@@ -215,16 +215,15 @@ impl Scripted {
         match &f.target {
             Aim::KeyPoint(id) => {
                 let ask = probe(Some(id)).unwrap_or_else(|| "Can you go deeper on that?".into());
+                if let Some(k) = f.acknowledge.as_deref() {
+                    if let Some(t) = self.pick(ACKNOWLEDGE) {
+                        return join(&[&fill_concept(t, &concept(Some(k))), &ask]);
+                    }
+                }
                 if let Some(opener) = self.quoted(f.quote.as_deref()) {
                     return join(&[&opener, &lead_into(&opener, &ask)]);
                 }
-                let lead = match f.acknowledge.as_deref() {
-                    Some(k) => self
-                        .pick(ACKNOWLEDGE)
-                        .map(|t| fill_concept(t, &concept(Some(k)))),
-                    None => self.pick(PROBE).map(str::to_string),
-                };
-                join(&[lead.as_deref().unwrap_or(""), &ask])
+                join(&[self.pick(PROBE).unwrap_or(""), &ask])
             }
             Aim::Deeper(id) => {
                 let ask = probe(Some(id)).unwrap_or_else(|| "Can you go deeper on that?".into());
