@@ -4,7 +4,9 @@
 //!
 //! Questions from the bank and the wrap-up are never sent to the model: the
 //! question text is asked verbatim, and neither needs a model's latency.
-//! Follow-ups, nudges, redirects and hints are phrased by the model.
+//! Probes, pressure follow-ups, challenges, nudges and the first two rungs
+//! of a hint are phrased by the model; claims, redirects, pastes and the
+//! last rung of a hint keep the offline wording (`prompt::Task`).
 //!
 //! Streaming choice: a reply is buffered until it passes the checks and is
 //! then printed at once, with the spinner running meanwhile. Streaming
@@ -172,11 +174,9 @@ impl LlmInterviewer {
             hidden: q.key_points.iter().map(|k| k.point.as_str()).collect(),
             allowed,
             candidate,
-            // in free mode the model picks what to ask; a claim's question
-            // is short and the quote carries it
-            target: (task.kind != "claim"
-                && (mode == InterviewerMode::Guided || task.kind.starts_with("hint")))
-            .then_some(task.ask.as_str()),
+            // in free mode the model picks what to ask
+            target: (mode == InterviewerMode::Guided || task.kind.starts_with("hint"))
+                .then_some(task.ask.as_str()),
             needs_question: task.kind != "hint-concept",
             max_words: if task.kind.starts_with("hint") {
                 HINT_WORDS

@@ -15,7 +15,6 @@ use serde::Serialize;
 
 use super::Context;
 use crate::config::InterviewerMode;
-use crate::coverage::ClaimKind;
 use crate::llm::{tokens, ChatRequest, Message};
 use crate::rounds::KeyPoint;
 use crate::session::{Aim, FollowUp};
@@ -28,8 +27,7 @@ pub const REPLY_TOKENS: u32 = 160;
 /// What this turn must do, in the terms the templates use.
 #[derive(Debug, Clone, Serialize)]
 pub struct Task {
-    /// probe | deeper | pressure | claim | misconception | nudge | redirect
-    /// | hint | hint-concept
+    /// probe | deeper | pressure | misconception | nudge | hint | hint-concept
     pub kind: &'static str,
     /// What to ask (a probe or pressure question), or the hint to give.
     pub ask: String,
@@ -62,15 +60,6 @@ impl Task {
                     .cloned()
                     .unwrap_or_else(|| "When does this design fail?".into()),
             ),
-            Aim::Claim(kind) => (
-                "claim",
-                match kind {
-                    ClaimKind::Number => "Where does that number come from?",
-                    ClaimKind::Absolute => "When would that not hold?",
-                    ClaimKind::Price => "What does that choice cost you?",
-                }
-                .to_string(),
-            ),
             Aim::Misconception { key_point, .. } => (
                 "misconception",
                 probe(key_point.as_deref())
@@ -80,16 +69,13 @@ impl Task {
                 "nudge",
                 probe(k.as_deref()).unwrap_or_else(|| "What would you try first, and why?".into()),
             ),
-            Aim::Redirect { foreign: true, .. } | Aim::Pasted => return None,
-            Aim::Redirect { key_point, .. } => (
-                "redirect",
-                format!(
-                    "This question is about {}. {}",
-                    q.title.trim_end_matches('.'),
-                    probe(key_point.as_deref())
-                        .unwrap_or_else(|| "How does your answer apply to it?".into())
-                ),
-            ),
+            // The offline wording is the whole turn: a claim is pushed on
+            // with its own words and a short question (a 1.5B model, asked
+            // to, answered the question itself instead of quoting); a
+            // redirect names the topic and re-asks (the model added
+            // commentary on the off-topic answer); a paste or another
+            // language gets a fixed request.
+            Aim::Claim(_) | Aim::Redirect { .. } | Aim::Pasted => return None,
         };
         Some(Task {
             kind,
