@@ -140,9 +140,14 @@ pub struct StartArgs {
     /// Follow-ups per question before moving on (default: the round's own)
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(0..=6))]
     pub follow_ups: Option<u32>,
-    /// Seed for question choice and phrasing (same seed, same interview)
+    /// Seed for question choice and phrasing (same seed, same interview,
+    /// whatever the history)
     #[arg(long, value_name = "N")]
     pub seed: Option<u64>,
+    /// Ask this question (an id from `mockround rounds ROUND`); repeat for
+    /// several. Without --questions, only these are asked
+    #[arg(long = "question", value_name = "ID")]
+    pub question_ids: Vec<String>,
     /// Do not offer self-scoring at the end
     #[arg(long)]
     pub no_self: bool,

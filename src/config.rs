@@ -97,10 +97,25 @@ pub struct FileConfig {
     pub retry_base_ms: Option<u64>,
     /// Concurrent judge requests for `score` with several inputs.
     pub jobs: Option<u32>,
+    /// The longest one interviewer turn waits for the model, retries
+    /// included, before the offline interviewer asks it (default 60).
+    pub turn_timeout_secs: Option<u64>,
     /// Values that were out of range and are used clamped, one line each
     /// with the file and line (shown once when a command starts).
     #[serde(skip)]
     pub warnings: Vec<String>,
+}
+
+/// How long one interviewer turn may wait for the model (see
+/// `FileConfig::turn_timeout_secs`).
+pub const DEFAULT_TURN_TIMEOUT: Duration = Duration::from_secs(60);
+
+impl FileConfig {
+    pub fn turn_timeout(&self) -> Duration {
+        self.turn_timeout_secs
+            .map(|s| Duration::from_secs(s.clamp(1, 3600)))
+            .unwrap_or(DEFAULT_TURN_TIMEOUT)
+    }
 }
 
 /// The numeric settings' ranges: a value outside is used clamped, with a
@@ -113,6 +128,7 @@ const RANGES: &[(&str, u64, u64)] = &[
     ("max_retries", 0, 10),
     ("retry_base_ms", 1, 60_000),
     ("jobs", 1, 256),
+    ("turn_timeout_secs", 1, 3600),
 ];
 
 impl FileConfig {
@@ -146,6 +162,7 @@ impl FileConfig {
             "max_retries" => self.max_retries.map(u64::from),
             "retry_base_ms" => self.retry_base_ms,
             "jobs" => self.jobs.map(u64::from),
+            "turn_timeout_secs" => self.turn_timeout_secs,
             _ => None,
         }
     }

@@ -10,12 +10,13 @@
 //!
 //! | layer     | modules |
 //! |-----------|---------|
-//! | entry     | `cli`, `cmd` |
+//! | entry     | `cmd`, then `cli` (the clap definitions) |
 //! | review    | `review` |
 //! | scoring   | `scoring` |
 //! | interview | `interview` |
-//! | core      | `session`, `coverage`, `rounds`, `transcript`, `llm`, `config`, `templates`, `text`, `rng` |
+//! | core      | `session`, `llm`, `transcript`, `coverage`, `runner`, `rounds`, `config`, `templates`, `text`, `rng` |
 //!
+//! Within core, a module uses only those after it in the list.
 //! `ui` (colour, the clock, one-line errors, broken pipes, private files)
 //! imports nothing from the crate, so every layer that prints may use it.
 

@@ -5,14 +5,24 @@
 //! (offline or LLM), which receives a [`Next`] and phrases it. Time is passed
 //! in by the caller, so the machine is deterministic and testable without a
 //! clock or a model.
+//!
+//! After an answer, in this order: a non-answer gets one nudge, a paste one
+//! "in your own words", an off-topic answer one redirect, then the session
+//! moves on; a stated misconception is challenged; a missed key point is
+//! probed (most important first, acknowledging what the answer did cover);
+//! a partly covered one is probed deeper; when everything is covered, the
+//! answer's weakest claim is pushed on, then the bank's pressure follow-ups.
+//! Nothing already asked is asked again, and no covered point is probed.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::time::Duration;
 
-use crate::coverage::AnswerAnalysis;
+use crate::coverage::{self, AnswerAnalysis, ClaimKind, Level, Shape};
 use crate::rng::Rng;
-use crate::rounds::{Question, Round, LEVELS};
-use crate::transcript::{Role, Target, Transcript, TurnKind};
+use crate::rounds::{KeyPoint, Question, Round, LEVELS};
+use crate::transcript::{
+    AnalysisEvent, Event, RecordedClaim, RecordedMisconception, Role, Target, Transcript, TurnKind,
+};
 
 /// What the session wants to happen after the last answer.
 #[derive(Debug, Clone, PartialEq)]
@@ -28,8 +38,11 @@ pub enum Next {
 #[derive(Debug, Clone, PartialEq)]
 pub struct FollowUp {
     pub target: Aim,
-    /// A verbatim phrase of the last answer to tie the follow-up to.
+    /// A verbatim phrase of the last answer that leads into the follow-up.
     pub quote: Option<String>,
+    /// A key point the last answer covered, worth acknowledging before
+    /// probing a gap ("You've put permissions at retrieval time.").
+    pub acknowledge: Option<String>,
 }
 
 /// What a follow-up is aiming at.
@@ -37,9 +50,17 @@ pub struct FollowUp {
 pub enum Aim {
     /// Probe the key point with this id: the answer missed it.
     KeyPoint(String),
-    /// Ask the question's pressure follow-up with this index: everything
-    /// was covered, so push on tradeoffs and failure cases.
+    /// The answer touched this key point without its substance: go deeper.
+    Deeper(String),
+    /// Ask the question's pressure follow-up with this index.
     Pressure(usize),
+    /// Push on a weak claim of the last answer (the quote is the claim).
+    Claim(ClaimKind),
+    /// Challenge a misconception the answer stated.
+    Misconception {
+        id: String,
+        key_point: Option<String>,
+    },
     /// The answer was empty or "I don't know": encourage, aim at this point.
     Nudge(Option<String>),
     /// The answer did not address the question (or was not in English).
@@ -47,26 +68,33 @@ pub enum Aim {
         key_point: Option<String>,
         foreign: bool,
     },
+    /// The answer had no sentence structure: ask for it in their own words.
+    Pasted,
 }
 
 impl Aim {
     /// How the transcript records it.
     pub fn recorded(&self) -> Target {
         match self {
-            Aim::KeyPoint(id) => Target::KeyPoint(id.clone()),
+            Aim::KeyPoint(id) | Aim::Deeper(id) => Target::KeyPoint(id.clone()),
             Aim::Pressure(i) => Target::Pressure(*i),
+            Aim::Claim(k) => Target::Claim(*k),
+            Aim::Misconception { id, .. } => Target::Misconception(id.clone()),
             Aim::Nudge(_) => Target::Nudge,
             Aim::Redirect { .. } => Target::Redirect,
+            Aim::Pasted => Target::Pasted,
         }
     }
 
     /// The key point a follow-up aims at, if any.
     pub fn key_point(&self) -> Option<&str> {
         match self {
-            Aim::KeyPoint(id) => Some(id),
+            Aim::KeyPoint(id) | Aim::Deeper(id) => Some(id),
             Aim::Nudge(k) => k.as_deref(),
-            Aim::Redirect { key_point, .. } => key_point.as_deref(),
-            Aim::Pressure(_) => None,
+            Aim::Redirect { key_point, .. } | Aim::Misconception { key_point, .. } => {
+                key_point.as_deref()
+            }
+            Aim::Pressure(_) | Aim::Claim(_) | Aim::Pasted => None,
         }
     }
 }
@@ -79,6 +107,22 @@ pub enum WrapReason {
     Time,
     /// The candidate asked to finish (/end).
     Requested,
+}
+
+/// How the question before this one went, so the next question's lead-in
+/// fits it (no "Good" after a non-answer).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    /// Every key point covered.
+    Strong,
+    /// Some key points covered.
+    Partial,
+    /// Answered, but nothing covered.
+    Thin,
+    /// Only non-answers (empty, "I don't know", pasted, off topic).
+    NonAnswer,
+    /// The candidate used /skip.
+    Skipped,
 }
 
 /// How a session was set up; recorded in the transcript header.
@@ -100,13 +144,69 @@ pub struct QuestionState {
     pub asked: BTreeSet<Target>,
     /// Key points covered by any answer to this question.
     pub covered: BTreeSet<String>,
-    /// Key points given away by /hint.
-    pub hinted: BTreeSet<String>,
+    /// Key points touched without their substance (and not covered since).
+    pub partial: BTreeSet<String>,
+    /// Key points an answer contradicted (and none covered since).
+    pub contradicted: BTreeSet<String>,
+    /// Hint levels used per key point (1 to 3), and the last one hinted.
+    pub hints: BTreeMap<String, u8>,
+    pub last_hint: Option<String>,
+    /// Key points already acknowledged.
+    pub acknowledged: BTreeSet<String>,
     pub nudged: bool,
     pub redirected: bool,
+    pub pasted: bool,
+    pub skipped: bool,
+    /// At least one answer that was an answer.
+    pub answered: bool,
     /// Elapsed time when the question was asked.
     pub asked_at: Duration,
     pub answers: u32,
+    /// The last answer's analysis: what the next follow-up works from.
+    pub last: Option<AnswerAnalysis>,
+}
+
+impl QuestionState {
+    fn outcome(&self, question: Option<&Question>) -> Outcome {
+        let all =
+            question.is_some_and(|q| q.key_points.iter().all(|k| self.covered.contains(&k.id)));
+        if self.skipped && !self.answered {
+            Outcome::Skipped
+        } else if !self.answered {
+            Outcome::NonAnswer
+        } else if all {
+            Outcome::Strong
+        } else if !self.covered.is_empty() {
+            Outcome::Partial
+        } else {
+            Outcome::Thin
+        }
+    }
+
+    /// Fold one answer's analysis into the question's state.
+    fn absorb(&mut self, a: &AnswerAnalysis) {
+        self.answers += 1;
+        if a.shape == Shape::Answer {
+            self.answered = true;
+        }
+        for p in &a.points {
+            match p.level {
+                Level::Covered => {
+                    self.covered.insert(p.id.clone());
+                    self.partial.remove(&p.id);
+                    self.contradicted.remove(&p.id);
+                }
+                Level::Partial if !self.covered.contains(&p.id) => {
+                    self.partial.insert(p.id.clone());
+                }
+                Level::Contradicted => {
+                    self.contradicted.insert(p.id.clone());
+                }
+                _ => {}
+            }
+        }
+        self.last = Some(a.clone());
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -117,6 +217,8 @@ pub struct Session {
     /// Questions asked so far.
     pub asked: Vec<String>,
     pub current: Option<QuestionState>,
+    /// How the previous question went (None before the second question).
+    pub previous: Option<Outcome>,
     warned: bool,
 }
 
@@ -126,7 +228,8 @@ pub const WARN_AT: Duration = Duration::from_secs(5 * 60);
 impl Session {
     /// Pick the questions for a new session. `recent` lists question ids the
     /// user was asked in earlier sessions, most recent first; unseen ones come
-    /// first, then the least recently seen.
+    /// first, then the least recently seen. (Callers pass no history when
+    /// the user gave a seed, so a seed reproduces the same interview.)
     pub fn new(
         round: &Round,
         level: &str,
@@ -137,60 +240,15 @@ impl Session {
         recent: &[String],
     ) -> Session {
         let minutes = minutes.unwrap_or(round.minutes).max(1);
-        let mut rng = Rng::new(seed);
-        let level_idx = LEVELS.iter().position(|l| *l == level).unwrap_or(1) as i32;
-        let distance = |q: &Question| {
-            q.levels
-                .iter()
-                .filter_map(|l| LEVELS.iter().position(|x| x == l))
-                .map(|i| (i as i32 - level_idx).abs())
-                .min()
-                .unwrap_or(9)
-        };
-        let seen_rank = |q: &Question| {
-            recent
-                .iter()
-                .position(|r| *r == q.id)
-                .map(|p| recent.len() - p) // more recent -> larger -> later
-                .unwrap_or(0)
-        };
-        let mut pool: Vec<&Question> = round.questions.iter().collect();
-        rng.shuffle(&mut pool);
-        // stable: the shuffle breaks ties between equally good questions
-        pool.sort_by_key(|q| (distance(q), seen_rank(q)));
-
-        // Greedy pass that avoids two questions of the same topic in a row.
-        let mut order: Vec<&Question> = Vec::new();
-        let mut rest = pool;
-        while !rest.is_empty() {
-            let last_topic = order.last().map(|q| q.topic.clone());
-            let pick = rest
-                .iter()
-                .take(4)
-                .position(|q| {
-                    Some(&q.topic) != last_topic.as_ref() && distance(q) == distance(rest[0])
-                })
-                .unwrap_or(0);
-            order.push(rest.remove(pick));
-        }
-
+        let order = ranked(round, level, seed, recent);
         let count = match questions {
             Some(n) => n as usize,
-            None => {
-                let mut total = 0;
-                let mut n = 0;
-                for q in &order {
-                    if n > 0 && total + q.minutes > minutes {
-                        break;
-                    }
-                    total += q.minutes;
-                    n += 1;
-                }
-                n.max(1)
-            }
+            None => fitting(&order, minutes),
         }
         .min(order.len());
-
+        let mut order: Vec<String> = order.iter().map(|q| q.id.clone()).collect();
+        both_tracks(round, &mut order, count, recent);
+        order.truncate(count);
         Session {
             plan: Plan {
                 level: level.to_string(),
@@ -199,11 +257,27 @@ impl Session {
                 follow_ups: follow_ups.unwrap_or(round.follow_ups),
                 seed,
             },
-            order: order.iter().take(count).map(|q| q.id.clone()).collect(),
+            order,
             asked: Vec::new(),
             current: None,
+            previous: None,
             warned: false,
         }
+    }
+
+    /// Ask these questions first (`start --question`). Without an explicit
+    /// number of questions, only these are asked.
+    pub fn ask_first(&mut self, ids: &[String], count_given: bool) {
+        let mut order: Vec<String> = ids.to_vec();
+        order.extend(self.order.iter().filter(|id| !ids.contains(id)).cloned());
+        let count = if count_given {
+            (self.plan.questions as usize).max(ids.len())
+        } else {
+            ids.len()
+        };
+        order.truncate(count);
+        self.plan.questions = order.len() as u32;
+        self.order = order;
     }
 
     pub fn time_left(&self, elapsed: Duration) -> Duration {
@@ -229,19 +303,17 @@ impl Session {
     }
 
     /// The first step of a new session.
-    pub fn start(&mut self, elapsed: Duration) -> Next {
-        self.next_question(elapsed)
+    pub fn start(&mut self, round: &Round, elapsed: Duration) -> Next {
+        self.next_question(round, elapsed)
     }
 
     /// Move on to the next question, or wrap up.
-    pub fn next_question(&mut self, elapsed: Duration) -> Next {
-        if self.time_left(elapsed).is_zero() && !self.asked.is_empty() {
-            self.current = None;
-            return Next::WrapUp(WrapReason::Time);
+    pub fn next_question(&mut self, round: &Round, elapsed: Duration) -> Next {
+        if let Some(cur) = self.current.take() {
+            self.previous = Some(cur.outcome(round.question(&cur.id)));
         }
         // Starting a question with under two minutes left helps no one.
         if !self.asked.is_empty() && self.time_left(elapsed) < Duration::from_secs(120) {
-            self.current = None;
             return Next::WrapUp(WrapReason::Time);
         }
         match self
@@ -259,10 +331,7 @@ impl Session {
                 });
                 Next::Question { question_id: id }
             }
-            None => {
-                self.current = None;
-                Next::WrapUp(WrapReason::Done)
-            }
+            None => Next::WrapUp(WrapReason::Done),
         }
     }
 
@@ -274,124 +343,98 @@ impl Session {
         elapsed: Duration,
     ) -> Next {
         if let Some(cur) = self.current.as_mut() {
-            cur.answers += 1;
-            cur.covered.extend(analysis.covered.iter().cloned());
+            cur.absorb(analysis);
         }
-        self.decide(round, Some(analysis), elapsed)
+        self.decide(round, true, elapsed)
     }
 
     /// The candidate used /skip.
-    pub fn skip(&mut self, elapsed: Duration) -> Next {
-        self.next_question(elapsed)
+    pub fn skip(&mut self, round: &Round, elapsed: Duration) -> Next {
+        if let Some(cur) = self.current.as_mut() {
+            cur.skipped = true;
+        }
+        self.next_question(round, elapsed)
     }
 
-    /// The key point to give away on /hint: the most important one not yet
-    /// covered or hinted. Records it as hinted.
-    pub fn hint<'r>(&mut self, round: &'r Round) -> Option<&'r crate::rounds::KeyPoint> {
+    /// The next rung of the hint ladder (/hint): the key point to hint at and
+    /// the level, 1 (a question pointing at the area), 2 (the concept named)
+    /// or 3 (the key point given). The ladder climbs on one key point until
+    /// it is covered or given away, then starts on the next one; a point
+    /// whose probe was already asked starts at 2. Records the level.
+    pub fn hint<'r>(&mut self, round: &'r Round) -> Option<(&'r KeyPoint, u8)> {
         let cur = self.current.as_mut()?;
         let q = round.question(&cur.id)?;
-        let kp = q
-            .key_points
-            .iter()
-            .find(|k| !cur.covered.contains(&k.id) && !cur.hinted.contains(&k.id))?;
-        cur.hinted.insert(kp.id.clone());
-        Some(kp)
+        let open = |k: &KeyPoint, cur: &QuestionState| {
+            !cur.covered.contains(&k.id) && cur.hints.get(&k.id).copied().unwrap_or(0) < 3
+        };
+        let (kp, level) = match cur.last_hint.as_deref() {
+            Some(last) => match q.key_points.iter().find(|k| k.id == last && open(k, cur)) {
+                Some(k) => (k, cur.hints[&k.id] + 1),
+                None => first_hint(q, cur, open)?,
+            },
+            None => first_hint(q, cur, open)?,
+        };
+        cur.hints.insert(kp.id.clone(), level);
+        cur.last_hint = Some(kp.id.clone());
+        Some((kp, level))
     }
 
     /// Record that a follow-up was asked (the engine may have phrased it,
     /// but the structure counts it).
-    pub fn record_follow_up(&mut self, target: &Aim) {
+    pub fn record_follow_up(&mut self, f: &FollowUp) {
         if let Some(cur) = self.current.as_mut() {
             cur.follow_ups += 1;
-            cur.asked.insert(target.recorded());
-            match target {
+            cur.asked.insert(f.target.recorded());
+            if let Some(k) = &f.acknowledge {
+                cur.acknowledged.insert(k.clone());
+            }
+            match f.target {
                 Aim::Nudge(_) => cur.nudged = true,
                 Aim::Redirect { .. } => cur.redirected = true,
+                Aim::Pasted => cur.pasted = true,
                 _ => {}
             }
         }
     }
 
-    fn decide(
-        &mut self,
-        round: &Round,
-        analysis: Option<&AnswerAnalysis>,
-        elapsed: Duration,
-    ) -> Next {
+    fn decide(&mut self, round: &Round, after_answer: bool, elapsed: Duration) -> Next {
         if self.time_left(elapsed).is_zero() {
-            self.current = None;
+            if let Some(cur) = self.current.take() {
+                self.previous = Some(cur.outcome(round.question(&cur.id)));
+            }
             return Next::WrapUp(WrapReason::Time);
         }
         let Some(cur) = self.current.as_ref() else {
-            return self.next_question(elapsed);
+            return self.next_question(round, elapsed);
         };
         let Some(q) = round.question(&cur.id) else {
-            return self.next_question(elapsed);
+            return self.next_question(round, elapsed);
         };
-        let clauses: &[String] = analysis.map(|a| a.clauses.as_slice()).unwrap_or(&[]);
         // Over the question's own time (with some slack), move on.
         let question_budget = Duration::from_secs(q.minutes as u64 * 60 * 3 / 2);
         let over_time = elapsed.saturating_sub(cur.asked_at) > question_budget;
         let budget_left = cur.follow_ups < self.plan.follow_ups && !over_time;
-        let missing: Vec<&str> = q
-            .key_points
-            .iter()
-            .filter(|k| {
-                !cur.covered.contains(&k.id) && !cur.asked.contains(&Target::KeyPoint(k.id.clone()))
-            })
-            .map(|k| k.id.as_str())
-            .collect();
-
-        if let Some(a) = analysis {
-            if a.is_non_answer() {
-                // One nudge per question, then move on: pushing someone who
-                // is stuck teaches nothing.
-                if !cur.nudged && budget_left {
-                    return Next::FollowUp(FollowUp {
-                        target: Aim::Nudge(missing.first().map(|s| s.to_string())),
-                        quote: None,
-                    });
-                }
-                return self.next_question(elapsed);
-            }
-            if a.off_topic && !cur.redirected && budget_left {
-                return Next::FollowUp(FollowUp {
-                    target: Aim::Redirect {
-                        key_point: missing.first().map(|s| s.to_string()),
-                        foreign: a.foreign,
-                    },
-                    quote: None,
-                });
-            }
-        }
-        if !budget_left {
-            return self.next_question(elapsed);
-        }
-        if let Some(kp) = missing.first() {
-            let probe = q
-                .key_points
-                .iter()
-                .find(|k| k.id == *kp)
-                .map(|k| k.probe.as_str())
-                .unwrap_or("");
-            return Next::FollowUp(FollowUp {
-                target: Aim::KeyPoint(kp.to_string()),
-                quote: crate::coverage::quote_for(clauses, probe),
-            });
-        }
-        let pressure = (0..q.follow_ups.len()).find(|i| !cur.asked.contains(&Target::Pressure(*i)));
-        match pressure {
-            Some(i) => Next::FollowUp(FollowUp {
-                target: Aim::Pressure(i),
-                quote: crate::coverage::quote_for(clauses, &q.follow_ups[i]),
-            }),
-            None => self.next_question(elapsed),
+        let step = match cur.last.as_ref().filter(|_| after_answer) {
+            Some(a) => after_non_answer(cur, q, a, budget_left),
+            None => None,
+        };
+        let step = match step {
+            Some(s) => s,
+            None if !budget_left => None,
+            None => probe(cur, q),
+        };
+        match step {
+            Some(f) => Next::FollowUp(f),
+            None => self.next_question(round, elapsed),
         }
     }
 
     /// Rebuild the state of an interrupted session from its transcript, and
     /// say what should happen next: either re-ask the interviewer's last turn
-    /// (it was never answered) or decide after the last answer.
+    /// (it was never answered) or decide after the last answer. The
+    /// analyses recorded in the transcript are used as they are; only
+    /// answers from files written before analyses were recorded are
+    /// analysed here.
     pub fn restore(
         round: &Round,
         t: &Transcript,
@@ -417,63 +460,412 @@ impl Session {
         order.truncate(planned.max(asked.len()));
         s.order = order;
         s.asked = asked;
-        let mut current: Option<QuestionState> = None;
-        let mut last_role = None;
-        let mut last_interviewer_turn = None;
-        for turn in t.turns() {
-            last_role = Some(turn.role);
-            match (turn.role, turn.kind) {
-                (Role::Interviewer, TurnKind::Question) => {
-                    current = Some(QuestionState {
-                        id: turn.question_id.clone().unwrap_or_default(),
-                        ..Default::default()
-                    });
-                    last_interviewer_turn = Some(turn.clone());
+        let (current, previous, last) = replay(round, t);
+        s.current = current.map(|mut c| {
+            c.asked_at = elapsed;
+            c
+        });
+        s.previous = previous;
+        s.warned = s.time_left(elapsed) <= WARN_AT;
+        let resume = match last {
+            Some(LastTurn::Interviewer(text)) if s.current.is_some() => Resume::Reask(text),
+            None => Resume::Decide(s.start(round, elapsed)),
+            Some(LastTurn::Answer { skipped: true }) => {
+                Resume::Decide(s.next_question(round, elapsed))
+            }
+            _ => Resume::Decide(s.decide(round, true, elapsed)),
+        };
+        (s, resume)
+    }
+}
+
+/// Questions in the order a session would ask them: nearest the level
+/// first, unseen before recently seen, seeded shuffle for ties, and no two
+/// of the same topic in a row where avoidable.
+fn ranked<'r>(round: &'r Round, level: &str, seed: u64, recent: &[String]) -> Vec<&'r Question> {
+    let mut rng = Rng::new(seed);
+    let level_idx = LEVELS.iter().position(|l| *l == level).unwrap_or(1) as i32;
+    let distance = |q: &Question| {
+        q.levels
+            .iter()
+            .filter_map(|l| LEVELS.iter().position(|x| x == l))
+            .map(|i| (i as i32 - level_idx).abs())
+            .min()
+            .unwrap_or(9)
+    };
+    let seen_rank = |q: &Question| {
+        recent
+            .iter()
+            .position(|r| *r == q.id)
+            .map(|p| recent.len() - p) // more recent -> larger -> later
+            .unwrap_or(0)
+    };
+    let mut pool: Vec<&Question> = round.questions.iter().collect();
+    rng.shuffle(&mut pool);
+    // stable: the shuffle breaks ties between equally good questions
+    pool.sort_by_key(|q| (distance(q), seen_rank(q)));
+    let mut order: Vec<&Question> = Vec::new();
+    let mut rest = pool;
+    while !rest.is_empty() {
+        let last_topic = order.last().map(|q| q.topic.clone());
+        let pick = rest
+            .iter()
+            .take(4)
+            .position(|q| Some(&q.topic) != last_topic.as_ref() && distance(q) == distance(rest[0]))
+            .unwrap_or(0);
+        order.push(rest.remove(pick));
+    }
+    order
+}
+
+/// As many questions as fit in the round's minutes (at least one).
+fn fitting(order: &[&Question], minutes: u32) -> usize {
+    let mut total = 0;
+    let mut n = 0;
+    for q in order {
+        if n > 0 && total + q.minutes > minutes {
+            break;
+        }
+        total += q.minutes;
+        n += 1;
+    }
+    n.max(1)
+}
+
+/// A round with tracks (coding) tests both: two questions or more include
+/// an ML one; a single question takes the other track from the one asked
+/// most recently.
+fn both_tracks(round: &Round, order: &mut Vec<String>, count: usize, recent: &[String]) {
+    let track = |id: &str| round.question(id).and_then(|q| q.track);
+    if count == 0 || !order.iter().any(|id| track(id).is_some()) {
+        return;
+    }
+    let want_ml = if count >= 2 {
+        true
+    } else {
+        match recent.iter().find_map(|id| track(id)) {
+            Some(last) => !last.is_ml(),
+            None => return,
+        }
+    };
+    let chosen_has = order[..count]
+        .iter()
+        .any(|id| track(id).is_some_and(|t| t.is_ml() == want_ml));
+    if chosen_has {
+        return;
+    }
+    if let Some(pos) = order
+        .iter()
+        .skip(count)
+        .position(|id| track(id).is_some_and(|t| t.is_ml() == want_ml))
+    {
+        let id = order.remove(count + pos);
+        order.insert(count - 1, id);
+    }
+}
+
+/// The first rung for a key point not yet covered or given away.
+fn first_hint<'r>(
+    q: &'r Question,
+    cur: &QuestionState,
+    open: impl Fn(&KeyPoint, &QuestionState) -> bool,
+) -> Option<(&'r KeyPoint, u8)> {
+    let kp = q.key_points.iter().find(|k| open(k, cur))?;
+    let probed = cur.asked.contains(&Target::KeyPoint(kp.id.clone()));
+    let level = match cur.hints.get(&kp.id) {
+        Some(l) => l + 1,
+        None if probed => 2,
+        None => 1,
+    };
+    Some((kp, level))
+}
+
+/// Key points not covered (nor contradicted, nor partly covered) and not
+/// probed yet, most important first.
+fn missing<'q>(cur: &QuestionState, q: &'q Question) -> Vec<&'q KeyPoint> {
+    q.key_points
+        .iter()
+        .filter(|k| {
+            !cur.covered.contains(&k.id)
+                && !cur.partial.contains(&k.id)
+                && !cur.asked.contains(&Target::KeyPoint(k.id.clone()))
+        })
+        .collect()
+}
+
+/// One nudge, one "in your own words", one redirect per question; after
+/// that a non-answer moves on (Some(None)). `None`: it was an answer.
+fn after_non_answer(
+    cur: &QuestionState,
+    q: &Question,
+    a: &AnswerAnalysis,
+    budget_left: bool,
+) -> Option<Option<FollowUp>> {
+    let first_missing = || missing(cur, q).first().map(|k| k.id.clone());
+    let first_open = || {
+        q.key_points
+            .iter()
+            .find(|k| !cur.covered.contains(&k.id))
+            .map(|k| k.id.clone())
+    };
+    let aim = match a.shape {
+        Shape::Answer => return None,
+        Shape::Empty | Shape::DontKnow => (!cur.nudged).then(|| Aim::Nudge(first_missing())),
+        Shape::Pasted => (!cur.pasted).then_some(Aim::Pasted),
+        Shape::OffTopic | Shape::Foreign => (!cur.redirected).then(|| Aim::Redirect {
+            key_point: first_open(),
+            foreign: a.shape == Shape::Foreign,
+        }),
+    };
+    Some(aim.filter(|_| budget_left).map(|target| FollowUp {
+        target,
+        quote: None,
+        acknowledge: None,
+    }))
+}
+
+/// The follow-up after a real answer, if anything is left to ask.
+fn probe(cur: &QuestionState, q: &Question) -> Option<FollowUp> {
+    let last = cur.last.as_ref();
+    let clauses: &[String] = last.map(|a| a.clauses.as_slice()).unwrap_or(&[]);
+    // A misconception the last answer stated, not yet challenged.
+    if let Some((id, sentence)) = last.and_then(|a| {
+        a.misconceptions
+            .iter()
+            .find(|(id, _)| !cur.asked.contains(&Target::Misconception(id.clone())))
+    }) {
+        let key_point = q
+            .misconceptions
+            .iter()
+            .find(|m| &m.id == id)
+            .and_then(|m| m.contradicts.clone());
+        return Some(FollowUp {
+            target: Aim::Misconception {
+                id: id.clone(),
+                key_point,
+            },
+            quote: Some(coverage::clause_of(sentence)).filter(|q| !q.is_empty()),
+            acknowledge: None,
+        });
+    }
+    let acknowledge = last.and_then(|a| {
+        a.points
+            .iter()
+            .find(|p| p.level == Level::Covered && !cur.acknowledged.contains(&p.id))
+            .map(|p| p.id.clone())
+    });
+    if let Some(kp) = missing(cur, q).first() {
+        // acknowledging what was covered, or else tying the probe to the
+        // candidate's words: one lead-in, not two
+        let quote = match acknowledge {
+            Some(_) => None,
+            None => coverage::quote_for(clauses, &kp.probe, &q.text),
+        };
+        return Some(FollowUp {
+            target: Aim::KeyPoint(kp.id.clone()),
+            quote,
+            acknowledge,
+        });
+    }
+    let deeper = q.key_points.iter().find(|k| {
+        cur.partial.contains(&k.id) && !cur.asked.contains(&Target::KeyPoint(k.id.clone()))
+    });
+    if let Some(kp) = deeper {
+        let evidence = last
+            .and_then(|a| a.point(&kp.id))
+            .and_then(|p| p.evidence.as_deref());
+        return Some(FollowUp {
+            target: Aim::Deeper(kp.id.clone()),
+            quote: evidence.map(coverage::clause_of),
+            acknowledge,
+        });
+    }
+    // Everything is covered: the weakest claim first, then the bank's
+    // pressure follow-ups.
+    if let Some(c) = last.and_then(|a| {
+        a.claims
+            .iter()
+            .find(|c| !cur.asked.contains(&Target::Claim(c.kind)))
+    }) {
+        return Some(FollowUp {
+            target: Aim::Claim(c.kind),
+            quote: Some(coverage::clip_words(&c.text, 16)),
+            acknowledge: None,
+        });
+    }
+    let i = (0..q.follow_ups.len()).find(|i| !cur.asked.contains(&Target::Pressure(*i)))?;
+    Some(FollowUp {
+        target: Aim::Pressure(i),
+        quote: coverage::quote_for(clauses, &q.follow_ups[i], &q.text),
+        acknowledge: None,
+    })
+}
+
+/// The last turn of a transcript, for resuming.
+enum LastTurn {
+    Interviewer(String),
+    Answer { skipped: bool },
+}
+
+/// Walk the transcript: the state of the question in progress, how the one
+/// before it went, and the last turn.
+fn replay(
+    round: &Round,
+    t: &Transcript,
+) -> (Option<QuestionState>, Option<Outcome>, Option<LastTurn>) {
+    let mut current: Option<QuestionState> = None;
+    let mut previous = None;
+    let mut last = None;
+    let mut pending: Option<String> = None;
+    let settle = |c: &mut Option<QuestionState>, pending: &mut Option<String>| {
+        // an answer with no analysis after it (files from before analyses
+        // were recorded): analyse it now, once
+        if let (Some(cur), Some(text)) = (c.as_mut(), pending.take()) {
+            if let Some(q) = round.question(&cur.id) {
+                cur.absorb(&coverage::analyse(q, &text));
+            }
+        }
+    };
+    for e in &t.events {
+        match e {
+            Event::Analysis(a) => {
+                pending = None;
+                if let Some(cur) = current.as_mut() {
+                    if let Some(q) = round.question(&cur.id) {
+                        cur.absorb(&recorded(q, a));
+                    }
                 }
-                (Role::Interviewer, TurnKind::FollowUp) => {
-                    if let Some(c) = current.as_mut() {
-                        c.follow_ups += 1;
-                        if let Some(target) = &turn.target {
+            }
+            Event::Turn(turn) => {
+                settle(&mut current, &mut pending);
+                match (turn.role, turn.kind) {
+                    (Role::Interviewer, TurnKind::Question) => {
+                        if let Some(c) = current.take() {
+                            previous = Some(c.outcome(round.question(&c.id)));
+                        }
+                        current = Some(QuestionState {
+                            id: turn.question_id.clone().unwrap_or_default(),
+                            ..Default::default()
+                        });
+                        last = Some(LastTurn::Interviewer(turn.text.clone()));
+                    }
+                    (Role::Interviewer, TurnKind::FollowUp) => {
+                        if let (Some(c), Some(target)) = (current.as_mut(), &turn.target) {
+                            c.follow_ups += 1;
                             c.asked.insert(target.clone());
                             match target {
                                 Target::Nudge => c.nudged = true,
                                 Target::Redirect => c.redirected = true,
+                                Target::Pasted => c.pasted = true,
                                 _ => {}
                             }
                         }
+                        last = Some(LastTurn::Interviewer(turn.text.clone()));
                     }
-                    last_interviewer_turn = Some(turn.clone());
-                }
-                (Role::Interviewer, TurnKind::Hint) => {
-                    let hinted = turn.target.as_ref().and_then(|t| t.key_point());
-                    if let (Some(c), Some(id)) = (current.as_mut(), hinted) {
-                        c.hinted.insert(id.to_string());
-                    }
-                }
-                (Role::Candidate, _) => {
-                    if let Some(c) = current.as_mut() {
-                        c.answers += 1;
-                        if let Some(cov) = &turn.covered {
-                            c.covered.extend(cov.iter().cloned());
+                    (Role::Interviewer, TurnKind::Hint) => {
+                        let hinted = turn.target.as_ref().and_then(|t| t.key_point());
+                        if let (Some(c), Some(id)) = (current.as_mut(), hinted) {
+                            c.hints.insert(id.to_string(), turn.hint_level.unwrap_or(3));
+                            c.last_hint = Some(id.to_string());
                         }
                     }
+                    (Role::Candidate, _) => {
+                        last = Some(LastTurn::Answer {
+                            skipped: turn.skipped,
+                        });
+                        if let Some(c) = current.as_mut() {
+                            if turn.skipped {
+                                c.skipped = true;
+                            } else if let Some(cov) = &turn.covered {
+                                // the running tally of format-1 files
+                                c.answers += 1;
+                                c.answered = true;
+                                c.covered.extend(cov.iter().cloned());
+                            } else {
+                                pending = Some(turn.text.clone());
+                            }
+                        }
+                    }
+                    _ => {}
                 }
-                _ => {}
             }
+            _ => {}
         }
-        if let Some(c) = current.as_mut() {
-            c.asked_at = elapsed;
+    }
+    settle(&mut current, &mut pending);
+    (current, previous, last)
+}
+
+/// An analysis as the transcript recorded it, in the form the session
+/// works with (quotable clauses are not recorded; the claims' and
+/// misconceptions' sentences are).
+pub fn recorded(q: &Question, a: &AnalysisEvent) -> AnswerAnalysis {
+    let level = |id: &str| {
+        if a.covered.iter().any(|x| x == id) {
+            Level::Covered
+        } else if a.contradicted.iter().any(|x| x == id) {
+            Level::Contradicted
+        } else if a.partial.iter().any(|x| x == id) {
+            Level::Partial
+        } else {
+            Level::Missed
         }
-        s.current = current;
-        s.warned = s.time_left(elapsed) <= WARN_AT;
-        let resume = match (last_role, last_interviewer_turn) {
-            (Some(Role::Interviewer), Some(turn)) if s.current.is_some() => {
-                Resume::Reask(turn.text)
-            }
-            (None, _) => Resume::Decide(s.start(elapsed)),
-            _ => Resume::Decide(s.decide(round, None, elapsed)),
-        };
-        (s, resume)
+    };
+    AnswerAnalysis {
+        shape: a.shape,
+        points: q
+            .key_points
+            .iter()
+            .map(|k| coverage::PointCoverage {
+                id: k.id.clone(),
+                level: level(&k.id),
+                evidence: None,
+                misconception: None,
+            })
+            .collect(),
+        misconceptions: a
+            .misconceptions
+            .iter()
+            .map(|m| (m.id.clone(), m.sentence.clone()))
+            .collect(),
+        claims: a
+            .claims
+            .iter()
+            .map(|c| coverage::Claim {
+                kind: c.kind,
+                text: c.text.clone(),
+            })
+            .collect(),
+        words: 0,
+        clauses: Vec::new(),
+    }
+}
+
+/// The analysis of an answer as the transcript records it.
+pub fn record(question_id: Option<&str>, a: &AnswerAnalysis) -> AnalysisEvent {
+    AnalysisEvent {
+        at: jiff::Timestamp::now(),
+        question_id: question_id.map(str::to_string),
+        shape: a.shape,
+        covered: a.at(Level::Covered),
+        partial: a.at(Level::Partial),
+        contradicted: a.at(Level::Contradicted),
+        misconceptions: a
+            .misconceptions
+            .iter()
+            .map(|(id, sentence)| RecordedMisconception {
+                id: id.clone(),
+                sentence: sentence.clone(),
+            })
+            .collect(),
+        claims: a
+            .claims
+            .iter()
+            .map(|c| RecordedClaim {
+                kind: c.kind,
+                text: c.text.clone(),
+            })
+            .collect(),
     }
 }
 
@@ -489,7 +881,7 @@ pub enum Resume {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::coverage::analyse;
+    use crate::coverage::{analyse, ClaimKind, Level};
     use crate::rounds::Catalog;
 
     fn round() -> Round {
@@ -526,7 +918,7 @@ mod tests {
     fn thin_answer_gets_a_probe_full_answer_gets_pressure() {
         let r = round();
         let mut s = Session::new(&r, "mid", None, Some(1), None, 3, &[]);
-        let Next::Question { question_id } = s.start(Duration::ZERO) else {
+        let Next::Question { question_id } = s.start(&r, Duration::ZERO) else {
             panic!()
         };
         let q = r.question(&question_id).unwrap().clone();
@@ -540,9 +932,15 @@ mod tests {
         assert_eq!(f.target, Aim::KeyPoint(q.key_points[0].id.clone()));
 
         let mut s = Session::new(&r, "mid", None, Some(1), None, 3, &[]);
-        s.start(Duration::ZERO);
-        let mut full = analyse(&q, "x y z a b c");
-        full.covered = q.key_points.iter().map(|k| k.id.clone()).collect();
+        s.start(&r, Duration::ZERO);
+        let mut full = analyse(
+            &q,
+            "We would build it carefully and measure everything we can here.",
+        );
+        for p in &mut full.points {
+            p.level = crate::coverage::Level::Covered;
+        }
+        full.claims.clear();
         let Next::FollowUp(f) = s.after_answer(&r, &full, Duration::from_secs(60)) else {
             panic!()
         };
@@ -550,10 +948,166 @@ mod tests {
     }
 
     #[test]
+    fn a_partial_point_is_probed_deeper_and_a_misconception_first() {
+        let r = round();
+        let mut s = Session::new(&r, "mid", None, Some(1), Some(5), 3, &[]);
+        s.start(&r, Duration::ZERO);
+        let q = r.question(&s.asked[0]).unwrap().clone();
+        let mut a = analyse(
+            &q,
+            "We would build it carefully and measure everything we can here.",
+        );
+        a.claims.clear();
+        for (i, p) in a.points.iter_mut().enumerate() {
+            p.level = if i == 1 {
+                Level::Partial
+            } else {
+                Level::Covered
+            };
+        }
+        let Next::FollowUp(f) = s.after_answer(&r, &a, Duration::from_secs(5)) else {
+            panic!()
+        };
+        assert_eq!(f.target, Aim::Deeper(q.key_points[1].id.clone()));
+        assert!(f.acknowledge.is_some(), "what was covered is acknowledged");
+        s.record_follow_up(&f);
+        a.misconceptions = vec![("m".into(), "We trust the model to do it.".into())];
+        let Next::FollowUp(f) = s.after_answer(&r, &a, Duration::from_secs(10)) else {
+            panic!()
+        };
+        assert!(matches!(f.target, Aim::Misconception { .. }), "{f:?}");
+        assert_eq!(f.quote.as_deref(), Some("We trust the model to do it"));
+    }
+
+    #[test]
+    fn when_all_is_covered_the_weakest_claim_comes_first() {
+        let r = round();
+        let mut s = Session::new(&r, "mid", None, Some(1), Some(5), 3, &[]);
+        s.start(&r, Duration::ZERO);
+        let q = r.question(&s.asked[0]).unwrap().clone();
+        let mut a = analyse(&q, "A re-ranker adds about 40 ms per query.");
+        for p in &mut a.points {
+            p.level = Level::Covered;
+        }
+        let Next::FollowUp(f) = s.after_answer(&r, &a, Duration::from_secs(5)) else {
+            panic!()
+        };
+        assert_eq!(f.target, Aim::Claim(ClaimKind::Number));
+        assert!(f.quote.as_deref().unwrap().contains("40 ms"));
+        s.record_follow_up(&f);
+        let Next::FollowUp(f) = s.after_answer(&r, &a, Duration::from_secs(10)) else {
+            panic!()
+        };
+        assert_eq!(f.target, Aim::Pressure(0), "each claim once, then the bank");
+    }
+
+    #[test]
+    fn the_hint_ladder_climbs_on_one_point_then_moves_on() {
+        let r = round();
+        let mut s = Session::new(&r, "mid", None, Some(1), None, 3, &[]);
+        s.start(&r, Duration::ZERO);
+        let q = r.question(&s.asked[0]).unwrap().clone();
+        let ladder: Vec<(String, u8)> = (0..4)
+            .map(|_| {
+                let (k, l) = s.hint(&r).unwrap();
+                (k.id.clone(), l)
+            })
+            .collect();
+        let first = q.key_points[0].id.clone();
+        let second = q.key_points[1].id.clone();
+        assert_eq!(
+            ladder,
+            vec![
+                (first.clone(), 1),
+                (first.clone(), 2),
+                (first, 3),
+                (second, 1)
+            ]
+        );
+    }
+
+    #[test]
+    fn a_point_already_probed_starts_the_ladder_at_two() {
+        let r = round();
+        let mut s = Session::new(&r, "mid", None, Some(1), Some(3), 3, &[]);
+        s.start(&r, Duration::ZERO);
+        let q = r.question(&s.asked[0]).unwrap().clone();
+        let thin = analyse(
+            &q,
+            "I would build a backend service and put a load balancer in front of it.",
+        );
+        let Next::FollowUp(f) = s.after_answer(&r, &thin, Duration::from_secs(5)) else {
+            panic!()
+        };
+        s.record_follow_up(&f);
+        let (k, level) = s.hint(&r).unwrap();
+        assert_eq!((k.id.as_str(), level), (q.key_points[0].id.as_str(), 2));
+    }
+
+    #[test]
+    fn coding_sessions_test_both_tracks() {
+        let cat = Catalog::builtin();
+        let r = cat.get("coding").unwrap();
+        let ml = |id: &String| {
+            r.question(id)
+                .and_then(|q| q.track)
+                .is_some_and(|t| t.is_ml())
+        };
+        for seed in 0..40 {
+            let s = Session::new(r, "mid", None, Some(2), None, seed, &[]);
+            assert!(s.order.iter().any(ml), "seed {seed}: {:?}", s.order);
+        }
+        // one question alternates with the last one answered
+        let leet = r
+            .questions
+            .iter()
+            .find(|q| q.track.is_some_and(|t| !t.is_ml()))
+            .unwrap();
+        let s = Session::new(
+            r,
+            "mid",
+            None,
+            Some(1),
+            None,
+            1,
+            std::slice::from_ref(&leet.id),
+        );
+        assert!(ml(&s.order[0]), "{:?}", s.order);
+        let mlq = r
+            .questions
+            .iter()
+            .find(|q| q.track.is_some_and(|t| t.is_ml()))
+            .unwrap();
+        let s = Session::new(
+            r,
+            "mid",
+            None,
+            Some(1),
+            None,
+            1,
+            std::slice::from_ref(&mlq.id),
+        );
+        assert!(!ml(&s.order[0]), "{:?}", s.order);
+    }
+
+    #[test]
+    fn chosen_questions_come_first() {
+        let r = round();
+        let id = r.questions[5].id.clone();
+        let mut s = Session::new(&r, "mid", None, None, None, 3, &[]);
+        s.ask_first(std::slice::from_ref(&id), false);
+        assert_eq!(s.order, vec![id.clone()]);
+        let mut s = Session::new(&r, "mid", None, Some(3), None, 3, &[]);
+        s.ask_first(std::slice::from_ref(&id), true);
+        assert_eq!(s.order.len(), 3);
+        assert_eq!(s.order[0], id);
+    }
+
+    #[test]
     fn follow_up_budget_and_single_nudge() {
         let r = round();
         let mut s = Session::new(&r, "mid", None, Some(2), Some(2), 5, &[]);
-        s.start(Duration::ZERO);
+        s.start(&r, Duration::ZERO);
         let q = r.question(&s.asked[0]).unwrap().clone();
         let idk = analyse(&q, "I don't know");
         let next = s.after_answer(&r, &idk, Duration::from_secs(10));
@@ -561,7 +1115,7 @@ mod tests {
             panic!("{next:?}")
         };
         assert!(matches!(f.target, Aim::Nudge(_)));
-        s.record_follow_up(&f.target);
+        s.record_follow_up(&f);
         // a second non-answer moves on
         assert!(matches!(
             s.after_answer(&r, &idk, Duration::from_secs(20)),
@@ -576,7 +1130,7 @@ mod tests {
             let Next::FollowUp(f) = s.after_answer(&r, &thin, Duration::from_secs(30)) else {
                 panic!()
             };
-            s.record_follow_up(&f.target);
+            s.record_follow_up(&f);
         }
         assert_eq!(
             s.after_answer(&r, &thin, Duration::from_secs(40)),
@@ -588,7 +1142,7 @@ mod tests {
     fn probes_are_never_repeated() {
         let r = round();
         let mut s = Session::new(&r, "mid", None, Some(1), Some(5), 9, &[]);
-        s.start(Duration::ZERO);
+        s.start(&r, Duration::ZERO);
         let q = r.question(&s.asked[0]).unwrap().clone();
         let thin = analyse(
             &q,
@@ -597,7 +1151,7 @@ mod tests {
         let mut seen = BTreeSet::new();
         while let Next::FollowUp(f) = s.after_answer(&r, &thin, Duration::from_secs(5)) {
             assert!(seen.insert(f.target.recorded()), "repeated {:?}", f.target);
-            s.record_follow_up(&f.target);
+            s.record_follow_up(&f);
         }
         assert_eq!(seen.len(), 5);
     }
@@ -606,7 +1160,7 @@ mod tests {
     fn clock_warns_once_and_wraps_up() {
         let r = round();
         let mut s = Session::new(&r, "mid", Some(30), Some(5), None, 1, &[]);
-        s.start(Duration::ZERO);
+        s.start(&r, Duration::ZERO);
         assert!(!s.take_warning(Duration::from_secs(60)));
         assert!(s.take_warning(Duration::from_secs(26 * 60)));
         assert!(!s.take_warning(Duration::from_secs(27 * 60)));

@@ -239,6 +239,9 @@ impl<W: Write> Player<W> {
                 Some(Target::Pressure(_)) => " (follow-up: pressure)".into(),
                 Some(Target::Nudge) => " (follow-up: nudge)".into(),
                 Some(Target::Redirect) => " (follow-up: redirect)".into(),
+                Some(Target::Claim(k)) => format!(" (follow-up: pressure on a {} claim)", k.name()),
+                Some(Target::Misconception(m)) => format!(" (follow-up: misconception {m})"),
+                Some(Target::Pasted) => " (follow-up: pasted text)".into(),
                 None => " (follow-up)".into(),
             },
             (Role::Interviewer, TurnKind::Hint) => match t.target.clone() {

@@ -83,7 +83,8 @@ fn show(out: &mut impl Write, r: &Round, json: bool, style: &Style) -> Result<()
             })).collect::<Vec<_>>(),
             "checklist": r.checklist.iter().map(|c| serde_json::json!({"id": c.id, "text": c.text})).collect::<Vec<_>>(),
             "questions": r.questions.iter().map(|q| serde_json::json!({
-                "id": q.id, "title": q.title, "levels": q.levels, "topic": q.topic, "minutes": q.minutes
+                "id": q.id, "title": q.title, "levels": q.levels, "topic": q.topic, "minutes": q.minutes,
+                "track": q.track.map(|t| t.name()),
             })).collect::<Vec<_>>(),
         });
         serde_json::to_writer_pretty(&mut *out, &v)?;
@@ -108,14 +109,23 @@ fn show(out: &mut impl Write, r: &Round, json: bool, style: &Style) -> Result<()
         style.bold(&format!("Question bank ({})", r.questions.len()))
     )?;
     for q in &r.questions {
+        let track = q
+            .track
+            .map(|t| format!("  [{}]", t.name()))
+            .unwrap_or_default();
         writeln!(
             out,
-            "  {:<30} {:<12} {:>2} min  {}",
+            "  {:<30} {:<12} {:>2} min  {}{track}",
             q.id,
             q.topic,
             q.minutes,
             q.levels.join("/")
         )?;
     }
+    writeln!(
+        out,
+        "\nPractise one with `mockround start {} --question ID`.",
+        r.id
+    )?;
     Ok(())
 }

@@ -30,6 +30,17 @@ pub fn run(ctx: &Ctx, args: StartArgs) -> Result<ExitCode> {
         ),
     };
     let round = catalog.require(&round_id)?;
+    if let Some(bad) = args
+        .question_ids
+        .iter()
+        .find(|id| round.question(id).is_none())
+    {
+        anyhow::bail!(
+            "round {} has no question \"{bad}\"; `mockround rounds {}` lists its question ids",
+            round.id,
+            round.id
+        );
+    }
     // Fail before anything is asked if the answers could not be saved.
     store::ensure_writable(&config.paths.sessions_dir())?;
     let seed = args.seed.unwrap_or_else(crate::rng::Rng::fresh_seed);
@@ -47,6 +58,8 @@ pub fn run(ctx: &Ctx, args: StartArgs) -> Result<ExitCode> {
             questions: args.questions,
             follow_ups: args.follow_ups,
             seed,
+            seeded: args.seed.is_some(),
+            first: args.question_ids.clone(),
             backend,
         },
         engine.as_mut(),
@@ -134,7 +147,8 @@ pub(super) fn engine(
         Backend::Llm(settings) => {
             let built = crate::templates::Templates::load(Some(&config.paths.config_dir))
                 .map_err(|e| crate::ui::one_line(&e))
-                .and_then(|t| LlmInterviewer::new(settings, t, seed).map_err(|e| e.to_string()));
+                .and_then(|t| LlmInterviewer::new(settings, t, seed).map_err(|e| e.to_string()))
+                .map(|llm| llm.with_turn_budget(config.file.turn_timeout()));
             match built {
                 Ok(llm) => {
                     console.spin = true;

@@ -20,7 +20,7 @@ use crate::interview::repl::editor;
 use crate::interview::repl::input::{Input, LineSource};
 use crate::interview::repl::render::Console;
 use crate::rounds::Round;
-use crate::session::{Next, Resume, Session, WrapReason};
+use crate::session::{self, Next, Resume, Session, WrapReason};
 use crate::text;
 use crate::transcript::store::{self, SessionWriter};
 use crate::transcript::{
@@ -63,6 +63,24 @@ pub struct Live<'a> {
     resume_step: Option<Resume>,
 }
 
+/// Key points covered per question, from the analyses a transcript
+/// recorded (and the running tally of files written before them).
+fn recorded_coverage(t: &Transcript) -> std::collections::BTreeMap<String, BTreeSet<String>> {
+    let mut out: std::collections::BTreeMap<String, BTreeSet<String>> = Default::default();
+    for (turn, analysis) in t.analysed_answers() {
+        let Some(qid) = turn.question_id.clone() else {
+            continue;
+        };
+        let hit = out.entry(qid).or_default();
+        match (analysis, &turn.covered) {
+            (Some(a), _) => hit.extend(a.covered.iter().cloned()),
+            (None, Some(c)) => hit.extend(c.iter().cloned()),
+            (None, None) => {}
+        }
+    }
+    out
+}
+
 /// Build a new session id: sortable by time, unique enough to type a prefix.
 pub fn new_id(seed: u64) -> String {
     let now = Timestamp::now();
@@ -71,8 +89,10 @@ pub fn new_id(seed: u64) -> String {
     format!("{stamp}-{:04x}", r.next_u64() & 0xffff)
 }
 
-/// Question ids asked in the user's recent sessions of this round, most
-/// recent first, so a new session can prefer questions not seen lately.
+/// Question ids the user answered (or skipped) in recent sessions of this
+/// round, most recent first, so a new session can prefer questions not seen
+/// lately. A question asked and never answered was not really seen, and a
+/// session quit before its first answer does not count at all.
 pub fn recent_questions(sessions_dir: &Path, round: &str, max_sessions: usize) -> Vec<String> {
     let mut out = Vec::new();
     let mut found = 0;
@@ -86,9 +106,25 @@ pub fn recent_questions(sessions_dir: &Path, round: &str, max_sessions: usize) -
         if s.round != round {
             continue;
         }
-        if let Ok(loaded) = store::load(&path) {
-            out.extend(loaded.transcript.question_ids());
+        let Ok(loaded) = store::load(&path) else {
+            continue;
+        };
+        let seen: Vec<String> = loaded
+            .transcript
+            .turns()
+            .filter(|t| t.role == Role::Candidate)
+            .filter_map(|t| t.question_id.clone())
+            .fold(Vec::new(), |mut v, id| {
+                if !v.contains(&id) {
+                    v.push(id);
+                }
+                v
+            });
+        if seen.is_empty() {
+            continue;
         }
+        // most recent first within the session too
+        out.extend(seen.into_iter().rev());
         found += 1;
         if found >= max_sessions {
             break;
@@ -105,6 +141,11 @@ pub struct NewSession<'a> {
     pub questions: Option<u32>,
     pub follow_ups: Option<u32>,
     pub seed: u64,
+    /// The user gave the seed: the same seed gives the same interview, so
+    /// history does not steer the choice of questions.
+    pub seeded: bool,
+    /// Questions to ask first (`start --question`).
+    pub first: Vec<String>,
     pub backend: Backend,
 }
 
@@ -119,8 +160,12 @@ impl<'a> Live<'a> {
     ) -> Result<Live<'a>> {
         let dir = opts.config.paths.sessions_dir();
         store::ensure_writable(&dir)?;
-        let recent = recent_questions(&dir, &opts.round.id, 20);
-        let session = Session::new(
+        let recent = if opts.seeded {
+            Vec::new()
+        } else {
+            recent_questions(&dir, &opts.round.id, 20)
+        };
+        let mut session = Session::new(
             opts.round,
             opts.level,
             opts.minutes,
@@ -129,6 +174,9 @@ impl<'a> Live<'a> {
             opts.seed,
             &recent,
         );
+        if !opts.first.is_empty() {
+            session.ask_first(&opts.first, opts.questions.is_some());
+        }
         let mut attempt = 0;
         let (writer, id) = loop {
             let id = new_id(opts.seed.wrapping_add(attempt));
@@ -191,7 +239,7 @@ impl<'a> Live<'a> {
 
     /// Run a new interview from its first question to the end.
     pub fn run(mut self) -> Result<Outcome> {
-        let first = self.session.start(self.elapsed());
+        let first = self.session.start(self.round, self.elapsed());
         self.drive(first)
     }
 
@@ -243,10 +291,14 @@ impl<'a> Live<'a> {
             resume_step: Some(resume_step),
         };
         // Rebuild what the engine may look at: the current question's
-        // exchange verbatim, earlier questions compacted.
+        // exchange verbatim, earlier questions compacted with what their
+        // recorded analyses found; and the phrasing already used.
         let current = live.session.current.as_ref().map(|c| c.id.clone());
         let mut by_question: Vec<(String, Vec<(Role, String)>)> = Vec::new();
         for t in transcript.turns() {
+            if t.role == Role::Interviewer {
+                live.engine.remember(&t.text);
+            }
             if t.kind == TurnKind::Question {
                 by_question.push((t.question_id.clone().unwrap_or_default(), Vec::new()));
             }
@@ -257,6 +309,7 @@ impl<'a> Live<'a> {
                 ex.push((t.role, t.text.clone()));
             }
         }
+        let covered = recorded_coverage(transcript);
         for (qid, ex) in by_question {
             if Some(&qid) == current.as_ref() {
                 live.exchange = ex;
@@ -267,14 +320,19 @@ impl<'a> Live<'a> {
                     .map(|(_, t)| t.as_str())
                     .collect::<Vec<_>>()
                     .join(" ");
-                let a = coverage::analyse(q, &answers);
+                let hit = covered.get(&qid).cloned().unwrap_or_default();
                 live.earlier.push(EarlierQuestion {
                     title: q.title.clone(),
-                    covered: a.covered.clone(),
+                    covered: q
+                        .key_points
+                        .iter()
+                        .filter(|k| hit.contains(&k.id))
+                        .map(|k| k.id.clone())
+                        .collect(),
                     missed: q
                         .key_points
                         .iter()
-                        .filter(|k| !a.covered.contains(&k.id))
+                        .filter(|k| !hit.contains(&k.id))
                         .map(|k| k.id.clone())
                         .collect(),
                     excerpt: text::ellipsize(&text::squash_ws(&answers), 240),
@@ -357,7 +415,7 @@ impl<'a> Live<'a> {
                         );
                         self.engine.follow_up(&ctx, &f, self.console)
                     };
-                    self.session.record_follow_up(&f.target);
+                    self.session.record_follow_up(&f);
                     self.exchange.push((Role::Interviewer, reply.text.clone()));
                     self.record_interviewer(
                         TurnKind::FollowUp,
@@ -413,6 +471,7 @@ impl<'a> Live<'a> {
             asked,
             covered,
             time_left: session.time_left(elapsed),
+            previous: session.previous,
         }
     }
 
@@ -459,8 +518,20 @@ impl<'a> Live<'a> {
         target: Option<Target>,
         reply: &Reply,
     ) -> Result<()> {
+        self.record_turn(kind, question_id, target, None, reply)
+    }
+
+    fn record_turn(
+        &mut self,
+        kind: TurnKind,
+        question_id: Option<&str>,
+        target: Option<Target>,
+        hint_level: Option<u8>,
+        reply: &Reply,
+    ) -> Result<()> {
         let mut turn = Turn::new(Role::Interviewer, kind, question_id, &reply.text);
         turn.target = target;
+        turn.hint_level = hint_level;
         turn.source = Some(reply.source);
         turn.model = reply.model.clone();
         turn.ttft_ms = reply.ttft_ms;
@@ -540,7 +611,7 @@ impl<'a> Live<'a> {
                     turn.think_s = Some(self.last_shown.elapsed().as_secs_f64());
                     self.writer.append(&Event::Turn(turn))?;
                     self.console.note("skipped");
-                    return Ok(Some(self.session.skip(self.elapsed())));
+                    return Ok(Some(self.session.skip(self.round, self.elapsed())));
                 }
                 Input::Command(Command::End) => return Ok(Some(Next::WrapUp(WrapReason::Requested))),
                 Input::Command(Command::Quit) => {
@@ -557,7 +628,7 @@ impl<'a> Live<'a> {
     }
 
     fn give_hint(&mut self) -> Result<()> {
-        let Some(kp) = self.session.hint(self.round).cloned() else {
+        let Some((kp, level)) = self.session.hint(self.round).map(|(k, l)| (k.clone(), l)) else {
             self.console.note("no more hints for this question");
             return Ok(());
         };
@@ -572,17 +643,19 @@ impl<'a> Live<'a> {
                 elapsed,
                 &qid,
             );
-            self.engine.hint(&ctx, &kp, self.console)
+            self.engine.hint(&ctx, &kp, level, self.console)
         };
-        self.record_interviewer(
+        self.record_turn(
             TurnKind::Hint,
             Some(&qid),
             Some(Target::KeyPoint(kp.id.clone())),
+            Some(level),
             &reply,
         )
     }
 
-    /// Save the answer first, then analyse it and decide what comes next.
+    /// Save the answer first, then analyse it (once), record the
+    /// analysis, and decide what comes next.
     fn take_answer(&mut self, mut text: String) -> Result<Next> {
         if text.chars().count() > MAX_ANSWER_CHARS {
             let cut: String = text.chars().take(MAX_ANSWER_CHARS).collect();
@@ -593,21 +666,8 @@ impl<'a> Live<'a> {
         }
         let qid = self.current_id();
         let think = self.last_shown.elapsed().as_secs_f64();
-        let question = self.round.question(&qid).cloned();
-        let analysis = question
-            .as_ref()
-            .map(|q| coverage::analyse(q, &text))
-            .unwrap_or_default();
-        let mut covered: BTreeSet<String> = self
-            .session
-            .current
-            .as_ref()
-            .map(|c| c.covered.clone())
-            .unwrap_or_default();
-        covered.extend(analysis.covered.iter().cloned());
         let mut turn = Turn::new(Role::Candidate, TurnKind::Answer, Some(&qid), &text);
         turn.think_s = Some((think * 10.0).round() / 10.0);
-        turn.covered = Some(covered.into_iter().collect());
         self.writer.append(&Event::Turn(turn))?;
         self.answers += 1;
         self.console.echo_answer(&text);
@@ -617,6 +677,13 @@ impl<'a> Live<'a> {
                 text.chars().count()
             ));
         }
+        let analysis = self
+            .round
+            .question(&qid)
+            .map(|q| coverage::analyse(q, &text))
+            .unwrap_or_default();
+        self.writer
+            .append(&Event::Analysis(session::record(Some(&qid), &analysis)))?;
         self.exchange.push((Role::Candidate, text));
         Ok(self
             .session
@@ -663,5 +730,44 @@ impl<'a> Live<'a> {
             status,
             answers: self.answers,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn write(dir: &Path, id: &str, asked: &str, answered: bool) {
+        let header = Header {
+            format: FORMAT_VERSION,
+            id: id.into(),
+            round: "coding".into(),
+            level: "mid".into(),
+            started_at: Timestamp::now(),
+            backend: Backend::offline(),
+            seed: None,
+            minutes: None,
+            questions: None,
+            rubric_version: None,
+            title: None,
+        };
+        let mut w = SessionWriter::create(&dir.join(format!("{id}.jsonl")), &header).unwrap();
+        let q = Turn::new(Role::Interviewer, TurnKind::Question, Some(asked), "Q?");
+        w.append(&Event::Turn(q)).unwrap();
+        if answered {
+            let a = Turn::new(Role::Candidate, TurnKind::Answer, Some(asked), "An answer.");
+            w.append(&Event::Turn(a)).unwrap();
+        }
+    }
+
+    #[test]
+    fn a_question_never_answered_was_not_seen() {
+        let dir = tempfile::tempdir().unwrap();
+        write(dir.path(), "20260101-000000-aaaa", "code-lru-cache", true);
+        write(dir.path(), "20260102-000000-bbbb", "code-kmeans", false);
+        assert_eq!(
+            recent_questions(dir.path(), "coding", 20),
+            vec!["code-lru-cache".to_string()]
+        );
     }
 }

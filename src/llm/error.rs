@@ -154,6 +154,26 @@ impl LlmError {
         self.is_retryable()
     }
 
+    /// A configuration the next request cannot fix: a wrong key, a model
+    /// the server does not have, a prompt over the model's context. Every
+    /// other failure is worth trying again on a later turn.
+    pub fn ends_model_use(&self) -> bool {
+        matches!(
+            self,
+            LlmError::Unauthorized { .. }
+                | LlmError::UnknownModel { .. }
+                | LlmError::NoModel { .. }
+                | LlmError::ContextTooLong { .. }
+                | LlmError::Setup(_)
+        )
+    }
+
+    /// A reply came but could not be used (a junk body, a stream that
+    /// could not be read or was cut): worth one more try in the same turn.
+    pub fn is_bad_reply(&self) -> bool {
+        matches!(self, LlmError::NotOpenAi { .. } | LlmError::Cut { .. })
+    }
+
     pub fn retry_after(&self) -> Option<Duration> {
         match self {
             LlmError::RateLimited { retry_after, .. } => *retry_after,

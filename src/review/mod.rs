@@ -42,6 +42,8 @@ pub struct ReviewTurn {
     pub resumed_after_s: Option<u64>,
     /// Evidence quotes found in this turn, as byte ranges, sorted, disjoint.
     pub spans: Vec<Span>,
+    /// On answers: the analysis the interview recorded for it.
+    pub analysis: Option<crate::transcript::AnalysisEvent>,
     /// The code runs between this turn and the next, in order (runs saved
     /// before the first turn, which no interview writes, are shown with it).
     pub runs: Vec<ReviewRun>,
@@ -263,6 +265,14 @@ fn clock_turns(t: &Transcript, timed: bool) -> Vec<ReviewTurn> {
                     None => early_runs.push(run),
                 }
             }
+            Event::Analysis(a) => {
+                if let Some(last) = out
+                    .last_mut()
+                    .filter(|l: &&mut ReviewTurn| l.turn.role == Role::Candidate)
+                {
+                    last.analysis = Some(a.clone());
+                }
+            }
             Event::Resume(r) => {
                 breaks += r.break_s as f64;
                 pending_resume = Some(pending_resume.unwrap_or(0) + r.break_s);
@@ -285,6 +295,7 @@ fn clock_turns(t: &Transcript, timed: bool) -> Vec<ReviewTurn> {
                     resumed_after_s: pending_resume.take(),
                     spans: Vec::new(),
                     runs: std::mem::take(&mut early_runs),
+                    analysis: None,
                 });
             }
             _ => {}
@@ -343,9 +354,10 @@ fn group(r: &mut Review) {
     r.questions = blocks;
 }
 
-/// Which key points the answers to one question hit. Saved answers carry
-/// the session's own running tally (`covered`); imported ones are analysed
-/// here the same way the interview would have.
+/// Which key points the answers to one question hit: what the interview
+/// recorded for each answer (its analysis, or in older files its running
+/// tally `covered`); imported answers, which have neither, are analysed
+/// here once, the same way the interview would have.
 fn key_points(q: &Question, b: &QuestionBlock, turns: &[ReviewTurn]) -> Vec<KeyPointResult> {
     let mut hit: BTreeSet<String> = BTreeSet::new();
     let mut hinted: BTreeSet<String> = BTreeSet::new();
@@ -353,9 +365,10 @@ fn key_points(q: &Question, b: &QuestionBlock, turns: &[ReviewTurn]) -> Vec<KeyP
     for &i in &b.turns {
         let t = &turns[i].turn;
         match (t.role, t.kind) {
-            (Role::Candidate, _) if !t.skipped => match &t.covered {
-                Some(c) => hit.extend(c.iter().cloned()),
-                None => hit.extend(coverage::analyse(q, &t.text).covered),
+            (Role::Candidate, _) if !t.skipped => match (&turns[i].analysis, &t.covered) {
+                (Some(a), _) => hit.extend(a.covered.iter().cloned()),
+                (None, Some(c)) => hit.extend(c.iter().cloned()),
+                (None, None) => hit.extend(coverage::analyse(q, &t.text).covered()),
             },
             (Role::Interviewer, TurnKind::Hint) => hinted.extend(aimed_at(t)),
             (Role::Interviewer, TurnKind::FollowUp) => probed.extend(aimed_at(t)),

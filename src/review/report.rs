@@ -484,6 +484,9 @@ fn turn_doc(rt: &ReviewTurn) -> TurnDoc {
             Some(Target::Nudge) => "follow-up: nudge".into(),
             Some(Target::Redirect) => "follow-up: redirect".into(),
             Some(Target::KeyPoint(k)) => format!("follow-up on {k}"),
+            Some(Target::Claim(k)) => format!("follow-up: pressure on a {} claim", k.name()),
+            Some(Target::Misconception(m)) => format!("follow-up: misconception {m}"),
+            Some(Target::Pasted) => "follow-up: pasted text".into(),
             None => "follow-up".into(),
         },
         (Role::Interviewer, TurnKind::Hint) => match t.target.clone() {

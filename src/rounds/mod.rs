@@ -106,6 +106,40 @@ pub struct Question {
     pub follow_ups: Vec<String>,
     /// Common wrong claims for this question (may be empty).
     pub misconceptions: Vec<Misconception>,
+    /// Which track of a round with several the question belongs to (the
+    /// coding round: LeetCode patterns or ML implementation/debugging).
+    pub track: Option<Track>,
+}
+
+/// The coding round tests two tracks; a session of two or more questions
+/// includes both.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Track {
+    Leetcode,
+    MlImplementation,
+    MlDebugging,
+}
+
+impl Track {
+    const ALL: [Track; 3] = [Track::Leetcode, Track::MlImplementation, Track::MlDebugging];
+
+    /// How round files and `rounds --json` spell it.
+    pub fn name(self) -> &'static str {
+        match self {
+            Track::Leetcode => "leetcode",
+            Track::MlImplementation => "ml-implementation",
+            Track::MlDebugging => "ml-debugging",
+        }
+    }
+
+    pub fn from_name(s: &str) -> Option<Track> {
+        Track::ALL.into_iter().find(|t| t.name() == s)
+    }
+
+    /// ML implementation or ML debugging.
+    pub fn is_ml(self) -> bool {
+        self != Track::Leetcode
+    }
 }
 
 /// A wrong claim candidates often make on a question, and what is wrong
@@ -131,6 +165,16 @@ pub struct KeyPoint {
     pub cue_specs: Vec<String>,
     pub cues: Vec<Cue>,
     pub probe: String,
+    /// A short noun phrase for the idea ("permissions enforced at retrieval
+    /// time"): what an acknowledgement or a second-level hint names. From
+    /// the id when the bank gives none.
+    pub concept: String,
+    /// Other ways a candidate says it, in cue syntax (paraphrases the cues
+    /// do not reach); the coverage matcher reads them like cues.
+    pub synonyms: Vec<String>,
+    /// The rubric dimension this key point is evidence for: given in the
+    /// bank, else the dimension whose focus cues it meets most.
+    pub dimension: String,
 }
 
 impl Question {

@@ -11,7 +11,7 @@ use toml::Spanned;
 
 use super::{
     ChecklistItem, Dimension, KeyPoint, Misconception, Question, Round, RoundFileError, Scope,
-    Signal, LEVELS, MIN_KEY_POINTS, MIN_QUESTIONS,
+    Signal, Track, LEVELS, MIN_KEY_POINTS, MIN_QUESTIONS,
 };
 use crate::text::Cue;
 
@@ -89,6 +89,8 @@ struct RawQuestion {
     follow_ups: Vec<String>,
     #[serde(default)]
     misconception: Vec<RawMisconception>,
+    #[serde(default)]
+    track: Option<Spanned<String>>,
 }
 
 #[derive(Deserialize)]
@@ -109,6 +111,12 @@ struct RawKeyPoint {
     point: String,
     cues: Spanned<Vec<String>>,
     probe: Spanned<String>,
+    #[serde(default)]
+    concept: Option<String>,
+    #[serde(default)]
+    synonyms: Vec<String>,
+    #[serde(default)]
+    dimension: Option<Spanned<String>>,
 }
 
 /// Where errors point: the file's name and its text (for line numbers).
@@ -165,7 +173,7 @@ pub fn parse(file: &str, src: &str) -> Result<Round, RoundFileError> {
     check_metadata(&at, &raw)?;
     let dimensions = dimensions(&at, &raw)?;
     let checklist = checklist(&at, raw.checklist)?;
-    let questions = questions(&at, raw.question, *raw.minutes.get_ref())?;
+    let questions = questions(&at, raw.question, *raw.minutes.get_ref(), &dimensions)?;
     Ok(Round {
         id: raw.id.into_inner(),
         name: raw.name,
@@ -330,6 +338,7 @@ fn questions(
     at: &Source,
     raw: Vec<RawQuestion>,
     round_minutes: u32,
+    dimensions: &[Dimension],
 ) -> Result<Vec<Question>, RoundFileError> {
     let mut out = Vec::new();
     let mut seen = BTreeSet::new();
@@ -343,8 +352,21 @@ fn questions(
             ));
         }
         check_question(at, &field, &q, round_minutes)?;
-        let key_points = key_points(at, &field, q.key_point)?;
+        let key_points = key_points(at, &field, q.key_point, dimensions)?;
         let misconceptions = misconceptions(at, &field, q.misconception, &key_points)?;
+        let track = match &q.track {
+            None => None,
+            Some(t) => Some(Track::from_name(t.get_ref()).ok_or_else(|| {
+                at.err(
+                    t.span(),
+                    format!("{field}.track"),
+                    &format!(
+                        "unknown track \"{}\" (use leetcode, ml-implementation or ml-debugging)",
+                        t.get_ref()
+                    ),
+                )
+            })?),
+        };
         out.push(Question {
             id: q.id.into_inner(),
             title: q.title,
@@ -355,6 +377,7 @@ fn questions(
             key_points,
             follow_ups: q.follow_ups,
             misconceptions,
+            track,
         });
     }
     if out.len() < MIN_QUESTIONS {
@@ -482,6 +505,7 @@ fn key_points(
     at: &Source,
     field: &str,
     raw: Vec<RawKeyPoint>,
+    dimensions: &[Dimension],
 ) -> Result<Vec<KeyPoint>, RoundFileError> {
     let mut seen = BTreeSet::new();
     let mut out = Vec::new();
@@ -517,15 +541,64 @@ fn key_points(
                 "must be a question (end with '?')",
             ));
         }
+        if k.synonyms.iter().any(|s| Cue::new(s).is_empty()) {
+            return Err(at.err(
+                k.id.span(),
+                format!("{kfield}.synonyms"),
+                "a synonym must have at least one word",
+            ));
+        }
+        let dimension = match &k.dimension {
+            Some(d) if dimensions.iter().any(|x| &x.id == d.get_ref()) => d.get_ref().clone(),
+            Some(d) => {
+                return Err(at.err(
+                    d.span(),
+                    format!("{kfield}.dimension"),
+                    &format!("\"{}\" is not a dimension of this round", d.get_ref()),
+                ))
+            }
+            None => nearest_dimension(dimensions, &k.point, k.probe.get_ref()),
+        };
+        let concept = k
+            .concept
+            .filter(|c| !c.trim().is_empty())
+            .unwrap_or_else(|| k.id.get_ref().replace(['-', '_'], " "));
         out.push(KeyPoint {
             id: k.id.into_inner(),
             point: k.point,
             cue_specs: k.cues.get_ref().clone(),
             cues,
             probe: k.probe.into_inner(),
+            concept,
+            synonyms: k.synonyms,
+            dimension,
         });
     }
     Ok(out)
+}
+
+/// The dimension a key point is most about: the one whose focus and
+/// strong-column cues meet its text most often (ties go to the earlier
+/// dimension, the rubric's own order).
+fn nearest_dimension(dimensions: &[Dimension], point: &str, probe: &str) -> String {
+    let sentences: Vec<crate::text::Tokens> = crate::text::sentences(&format!("{point} {probe}"))
+        .iter()
+        .map(|s| crate::text::Tokens::new(s.text))
+        .collect();
+    let best = dimensions
+        .iter()
+        .enumerate()
+        .max_by_key(|(i, d)| {
+            let hits = d
+                .focus
+                .iter()
+                .chain(&d.strong_cues)
+                .filter(|c| sentences.iter().any(|t| c.matches(t)))
+                .count();
+            (hits, std::cmp::Reverse(*i))
+        })
+        .map(|(_, d)| d.id.clone());
+    best.unwrap_or_default()
 }
 
 /// Join hard-wrapped lines of a question into paragraphs, so it wraps to the

@@ -9,6 +9,7 @@
 
 pub mod batch;
 pub mod evidence;
+pub mod hints;
 pub mod judge;
 pub mod manipulation;
 pub mod reader;

@@ -294,6 +294,7 @@ pub fn score(round: &Round, t: &Transcript) -> ScoreReport {
         dimensions.push(d);
     }
 
+    crate::scoring::hints::apply(round, t, &mut dimensions);
     spread_evidence(&mut dimensions);
 
     let checklist = round

@@ -16,7 +16,9 @@ pub mod store;
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 
+pub use crate::coverage::{ClaimKind, Shape};
 pub use run::RunEvent;
+
 pub use score::ScoreReport;
 
 /// Bumped only for changes an older mockround could not read correctly.
@@ -30,6 +32,8 @@ pub enum Event {
     Score(ScoreEvent),
     SelfScore(SelfScoreEvent),
     Resume(ResumeEvent),
+    /// What the interview made of the answer turn just before it.
+    Analysis(AnalysisEvent),
     End(EndEvent),
     /// The candidate's code run against the question's test suite.
     Run(RunEvent),
@@ -116,7 +120,8 @@ pub enum TurnSource {
 }
 
 /// What an interviewer turn was aiming at. Stored as one string: a key point
-/// id, `pressure:N`, `nudge` or `redirect`.
+/// id, `pressure:N`, `pressure:number|absolute|price` (a claim of the
+/// answer), `misconception:ID`, `nudge`, `redirect` or `pasted`.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(into = "String", from = "String")]
 pub enum Target {
@@ -128,6 +133,12 @@ pub enum Target {
     Nudge,
     /// Back to the question after an off-topic answer.
     Redirect,
+    /// A pressure follow-up on a weak claim of the last answer.
+    Claim(ClaimKind),
+    /// A challenge of a misconception the answer stated.
+    Misconception(String),
+    /// "That reads like pasted text": the answer had no sentence structure.
+    Pasted,
 }
 
 impl Target {
@@ -147,18 +158,30 @@ impl From<Target> for String {
             Target::Pressure(i) => format!("pressure:{i}"),
             Target::Nudge => "nudge".into(),
             Target::Redirect => "redirect".into(),
+            Target::Claim(k) => format!("pressure:{}", k.name()),
+            Target::Misconception(id) => format!("misconception:{id}"),
+            Target::Pasted => "pasted".into(),
         }
     }
 }
 
 impl From<String> for Target {
     fn from(s: String) -> Target {
-        if let Some(i) = s.strip_prefix("pressure:").and_then(|i| i.parse().ok()) {
-            return Target::Pressure(i);
+        if let Some(rest) = s.strip_prefix("pressure:") {
+            if let Ok(i) = rest.parse() {
+                return Target::Pressure(i);
+            }
+            if let Some(k) = ClaimKind::from_name(rest) {
+                return Target::Claim(k);
+            }
+        }
+        if let Some(id) = s.strip_prefix("misconception:") {
+            return Target::Misconception(id.to_string());
         }
         match s.as_str() {
             "nudge" => Target::Nudge,
             "redirect" => Target::Redirect,
+            "pasted" => Target::Pasted,
             _ => Target::KeyPoint(s),
         }
     }
@@ -220,9 +243,14 @@ pub struct Turn {
     /// On answers: the candidate skipped the question with /skip.
     #[serde(default, skip_serializing_if = "is_false")]
     pub skipped: bool,
-    /// On answers: the question's key points covered so far (cumulative).
+    /// On answers in files written before `analysis` events: the
+    /// question's key points covered so far (cumulative).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub covered: Option<Vec<String>>,
+    /// On hints: the rung of the ladder (1 a question pointing at the
+    /// area, 2 the concept named, 3 the key point given).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hint_level: Option<u8>,
     /// On answers: seconds from the interviewer's turn to the answer.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub think_s: Option<f64>,
@@ -250,6 +278,7 @@ impl Turn {
             note: None,
             skipped: false,
             covered: None,
+            hint_level: None,
             think_s: None,
         }
     }
@@ -277,6 +306,44 @@ pub struct SelfScoreEvent {
 pub struct SelfScore {
     pub id: String,
     pub score: u8,
+}
+
+/// The interview's reading of one answer, written right after the answer
+/// turn (the answer is saved first, so analysing it can never lose it).
+/// Resume and review use it instead of analysing again.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct AnalysisEvent {
+    pub at: Timestamp,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub question_id: Option<String>,
+    /// What the answer was: an answer, or which kind of non-answer.
+    pub shape: Shape,
+    /// Key points this answer covered, partly covered or contradicted.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub covered: Vec<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub partial: Vec<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub contradicted: Vec<String>,
+    /// Misconceptions the answer stated (ids from the bank), with their sentence.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub misconceptions: Vec<RecordedMisconception>,
+    /// Weak claims the interviewer may push on, with the clause that makes each.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub claims: Vec<RecordedClaim>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct RecordedMisconception {
+    pub id: String,
+    pub sentence: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct RecordedClaim {
+    pub kind: ClaimKind,
+    /// The clause that makes the claim, verbatim.
+    pub text: String,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
@@ -355,6 +422,25 @@ impl Transcript {
             Event::Run(r) => Some(r),
             _ => None,
         })
+    }
+
+    /// Each non-skipped answer turn with the analysis recorded right after
+    /// it (None in files written before analyses were recorded).
+    pub fn analysed_answers(&self) -> Vec<(&Turn, Option<&AnalysisEvent>)> {
+        let mut out: Vec<(&Turn, Option<&AnalysisEvent>)> = Vec::new();
+        for e in &self.events {
+            match e {
+                Event::Turn(t) if t.role == Role::Candidate => out.push((t, None)),
+                Event::Analysis(a) => {
+                    if let Some(last) = out.last_mut().filter(|l| l.1.is_none()) {
+                        last.1 = Some(a);
+                    }
+                }
+                _ => {}
+            }
+        }
+        out.retain(|(t, _)| !t.skipped);
+        out
     }
 
     pub fn latest_self_score(&self) -> Option<&SelfScoreEvent> {

@@ -427,6 +427,76 @@ fn an_unknown_model_lists_the_servers_models() {
 }
 
 #[test]
+fn a_junk_reply_costs_one_turn_at_most_and_the_model_is_used_again() {
+    let fake = FakeLlm::interviewer();
+    fake.script([
+        // first follow-up: one junk page, retried in the same turn
+        Step::not_json(),
+        Step::EchoAsk,
+        // second follow-up: junk twice, so this turn falls back
+        Step::not_json(),
+        Step::not_json(),
+        // third: the model again
+        Step::EchoAsk,
+    ]);
+    let home = llm_home("");
+    let out = start(home.path(), &fake.base_url(), 3, THIN);
+    assert!(out.status.success(), "{}", stderr_of(&out));
+    let ev = session(home.path());
+    let fus = interviewer_turns(&ev, "follow_up");
+    assert_eq!(fus.len(), 3, "{fus:#?}");
+    assert_eq!(fus[0]["source"], "llm", "one junk reply is retried");
+    assert_eq!(fus[1]["source"], "fallback");
+    assert!(fus[1]["note"]
+        .as_str()
+        .unwrap()
+        .contains("not the OpenAI API"));
+    assert_eq!(
+        fus[2]["source"], "llm",
+        "a junk reply does not switch the model off for the session"
+    );
+    let stdout = stdout_of(&out);
+    assert!(
+        stdout.contains("offline interviewer asks this one"),
+        "{stdout}"
+    );
+    assert!(!stdout.contains("for this session"), "{stdout}");
+    assert_eq!(answers(&ev).len(), 3);
+}
+
+#[test]
+fn no_turn_waits_past_its_budget_for_a_silent_server() {
+    let fake = FakeLlm::interviewer();
+    fake.script([
+        Step::Stall {
+            pieces: vec![],
+            hold: Duration::from_secs(30),
+        },
+        Step::EchoAsk,
+    ]);
+    // the client alone would wait 20 s for a first token, and retry
+    let home = llm_home("first_token_timeout_secs = 20\nturn_timeout_secs = 2\n");
+    let out = start(home.path(), &fake.base_url(), 2, THIN);
+    assert!(out.status.success(), "{}", stderr_of(&out));
+    let ev = session(home.path());
+    let fus = interviewer_turns(&ev, "follow_up");
+    assert_eq!(fus[0]["source"], "fallback");
+    assert!(
+        fus[0]["note"]
+            .as_str()
+            .unwrap()
+            .contains("within 2 s (turn_timeout_secs)"),
+        "{}",
+        fus[0]["note"]
+    );
+    assert!(stdout_of(&out).contains("the offline interviewer asks this one"));
+    assert_eq!(
+        fus[1]["source"], "llm",
+        "and the next turn asks the model again"
+    );
+}
+
+#[test]
 fn a_non_json_reply_is_survived() {
     let fake = FakeLlm::with_default(Step::not_json());
     let home = llm_home("");
@@ -440,7 +510,16 @@ fn a_non_json_reply_is_survived() {
 fn requests_stay_under_a_small_budget_with_huge_answers() {
     let fake = FakeLlm::interviewer();
     let home = llm_home("context_budget = 1500\n");
-    let huge = "We would log everything and look at it later. ".repeat(3000);
+    // long and varied (a repeated sentence would be a paste, not an answer)
+    let huge: String = (0..3000)
+        .map(|i| {
+            format!(
+                "Step {i} of the plan is to log event {} and compare it with target {}. ",
+                i * 7,
+                i * 13
+            )
+        })
+        .collect();
     let out = start(
         home.path(),
         &fake.base_url(),

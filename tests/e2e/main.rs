@@ -7,10 +7,14 @@
 
 mod common;
 
+mod coverage_quality;
+
 mod formats;
 mod interview;
 mod judge;
 mod judge_recorded;
+mod layers;
+mod listening;
 mod llm;
 mod llm_client;
 mod llm_real;

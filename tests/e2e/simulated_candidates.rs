@@ -186,9 +186,10 @@ fn check_interviewer(kind: Candidate, round: &str, r: &Run) {
             targets.len() <= FOLLOW_UPS as usize,
             "{kind:?} {round} {qid}: over budget {targets:?}"
         );
-        // The first follow-up aims at something the first answer missed.
-        let first_answer = ts.iter().find(|t| t["role"] == "candidate");
-        if let (Some(a), Some(first)) = (first_answer, targets.first()) {
+        // The first follow-up aims at something the first answer missed,
+        // as the analysis recorded after it says.
+        let first_analysis = analyses(&r.events, qid).into_iter().next();
+        if let (Some(a), Some(first)) = (first_analysis, targets.first()) {
             let covered: Vec<&str> = a["covered"]
                 .as_array()
                 .map(|c| c.iter().filter_map(|x| x.as_str()).collect())
@@ -199,6 +200,12 @@ fn check_interviewer(kind: Candidate, round: &str, r: &Run) {
                     "{kind:?} {round} {qid}: probed a covered point {first}"
                 );
             }
+            if kind == Candidate::Strong {
+                assert!(
+                    first.starts_with("pressure:"),
+                    "{round} {qid}: a complete answer gets pressure, got {first} (covered {covered:?})"
+                );
+            }
             if matches!(kind, Candidate::Empty) {
                 assert_eq!(*first, "nudge", "{round} {qid}");
             }
@@ -207,6 +214,14 @@ fn check_interviewer(kind: Candidate, round: &str, r: &Run) {
             }
         }
     }
+}
+
+/// The analysis events recorded after the answers to one question.
+fn analyses<'e>(events: &'e [Value], qid: &str) -> Vec<&'e Value> {
+    events
+        .iter()
+        .filter(|e| e["type"] == "analysis" && e["question_id"] == qid)
+        .collect()
 }
 
 #[test]

@@ -4,7 +4,9 @@
 //!
 //! Questions from the bank and the wrap-up are never sent to the model: the
 //! question text is asked verbatim, and neither needs a model's latency.
-//! Follow-ups, nudges, redirects and hints are phrased by the model.
+//! Probes, pressure follow-ups, challenges, nudges and the first two rungs
+//! of a hint are phrased by the model; claims, redirects, pastes and the
+//! last rung of a hint keep the offline wording (`prompt::Task`).
 //!
 //! Streaming choice: a reply is buffered until it passes the checks and is
 //! then printed at once, with the spinner running meanwhile. Streaming
@@ -51,6 +53,8 @@ pub struct LlmInterviewer {
     /// Prefill a local server's cache while the candidate answers.
     warm: bool,
     warming: Option<std::thread::JoinHandle<()>>,
+    /// The longest a turn waits for the model, retries included.
+    turn_budget: Duration,
 }
 
 impl LlmInterviewer {
@@ -74,7 +78,31 @@ impl LlmInterviewer {
             client,
             settings: settings.clone(),
             warming: None,
+            turn_budget: crate::config::DEFAULT_TURN_TIMEOUT,
         })
+    }
+
+    /// Bound every turn's wait for the model (config `turn_timeout_secs`).
+    pub fn with_turn_budget(mut self, budget: Duration) -> LlmInterviewer {
+        self.turn_budget = budget;
+        self
+    }
+
+    /// Wait for a warm-up still in flight (it is prefilling this very
+    /// prompt, and racing it would make the server do the work twice), but
+    /// never past the turn's deadline: a hung server must not hang the turn.
+    fn wait_for_warm_up(&mut self, deadline: Instant) {
+        let Some(h) = self.warming.take() else {
+            return;
+        };
+        while !h.is_finished() {
+            if Instant::now() >= deadline {
+                // left to end on its own timeout; its result is not needed
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        let _ = h.join();
     }
 
     /// Send the question's prompt prefix to a local server in the
@@ -126,12 +154,7 @@ impl LlmInterviewer {
     }
 
     /// The checks a reply to this task must pass.
-    fn rules<'a>(
-        ctx: &'a Context,
-        task: &'a Task,
-        hinted: Option<&'a KeyPoint>,
-        mode: InterviewerMode,
-    ) -> Rules<'a> {
+    fn rules<'a>(ctx: &'a Context, task: &'a Task, mode: InterviewerMode) -> Rules<'a> {
         let q = ctx.question;
         let mut allowed: Vec<&str> = vec![q.text.as_str(), task.ask.as_str()];
         let mut candidate: Vec<&str> = Vec::new();
@@ -144,20 +167,18 @@ impl LlmInterviewer {
         if let Some(quote) = &task.quote {
             candidate.push(quote);
         }
+        if let Some(done) = &task.acknowledge {
+            allowed.push(done);
+        }
         Rules {
-            hidden: q
-                .key_points
-                .iter()
-                .filter(|k| hinted.is_none_or(|h| h.id != k.id))
-                .map(|k| k.point.as_str())
-                .collect(),
+            hidden: q.key_points.iter().map(|k| k.point.as_str()).collect(),
             allowed,
             candidate,
             // in free mode the model picks what to ask
-            target: (mode == InterviewerMode::Guided || task.kind == "hint")
+            target: (mode == InterviewerMode::Guided || task.kind.starts_with("hint"))
                 .then_some(task.ask.as_str()),
-            needs_question: task.kind != "hint",
-            max_words: if task.kind == "hint" {
+            needs_question: task.kind != "hint-concept",
+            max_words: if task.kind.starts_with("hint") {
                 HINT_WORDS
             } else {
                 FOLLOW_UP_WORDS
@@ -165,26 +186,36 @@ impl LlmInterviewer {
         }
     }
 
-    /// Phrase `task` with the model, or fall back to `fallback`.
+    /// Phrase `task` with the model, or fall back to `fallback`. A turn
+    /// waits at most `turn_budget` in all; a junk reply is tried once more;
+    /// a failure costs this turn only, unless it is one that will not fix
+    /// itself (`LlmError::ends_model_use`).
     fn speak(
         &mut self,
         ctx: &Context,
-        task: &Task,
-        hinted: Option<&KeyPoint>,
+        task: Option<&Task>,
         fallback: String,
         sink: &mut dyn Sink,
     ) -> Reply {
         let started = Instant::now();
+        let deadline = started + self.turn_budget;
         sink.begin();
+        let Some(task) = task else {
+            // the offline wording is the whole turn
+            return finish(
+                sink,
+                fallback,
+                Source::Offline,
+                None,
+                started,
+                Spent::default(),
+                false,
+            );
+        };
         // Armed from here: Ctrl-C while waiting for the warm-up cancels the
         // reply too (the permit is kept for the stream below).
         let armed = self.cancellable.then(interrupt::arm);
-        // A warm-up still running (the answer came quickly) is prefilling
-        // this very prefix: racing it would make the server do the work
-        // twice, in parallel, at half speed each. It ends at its first token.
-        if let Some(h) = self.warming.take() {
-            let _ = h.join();
-        }
+        self.wait_for_warm_up(deadline);
         if let Some(why) = &self.disabled {
             let note = format!("model not used: {why}");
             return finish(
@@ -197,10 +228,11 @@ impl LlmInterviewer {
                 false,
             );
         }
-        let rules = LlmInterviewer::rules(ctx, task, hinted, self.mode);
+        let rules = LlmInterviewer::rules(ctx, task, self.mode);
         let mut spent = Spent::default();
         let mut rejected: Vec<Problem> = Vec::new();
-        for temperature in TEMPERATURES {
+        let mut bad_replies = 0;
+        while rejected.len() < TEMPERATURES.len() {
             let reason = rejected.last().map(|p| p.reason());
             let built =
                 match prompt::build(&self.templates, ctx, task, self.mode, self.budget, reason) {
@@ -219,20 +251,16 @@ impl LlmInterviewer {
                     }
                 };
             let mut request = built.request;
-            request.temperature = Some(temperature);
-            let client = &self.client;
-            let result = self.rt.block_on(async {
-                let cancel = async {
-                    match &armed {
-                        Some(a) => a.cancelled().await,
-                        None => std::future::pending().await,
-                    }
-                };
-                client.stream_chat(&request, &mut |_| {}, cancel).await
-            });
-            let completion = match result {
-                Ok(c) => c,
-                Err(e) => return self.unavailable(e, sink, fallback, started, spent),
+            request.temperature = Some(TEMPERATURES[rejected.len()]);
+            let left = deadline.saturating_duration_since(Instant::now());
+            let completion = match self.draft(&request, left, armed.as_ref()) {
+                Err(_) => return self.too_slow(sink, fallback, started, spent),
+                Ok(Err(e)) if e.is_bad_reply() && bad_replies == 0 => {
+                    bad_replies += 1;
+                    continue;
+                }
+                Ok(Err(e)) => return self.unavailable(e, sink, fallback, started, spent),
+                Ok(Ok(c)) => c,
             };
             self.recovered();
             spent.add(&completion);
@@ -241,17 +269,7 @@ impl LlmInterviewer {
                 return cancelled(sink, text, fallback, &rules, started, spent);
             }
             if debug() {
-                eprintln!(
-                    "[mockround debug] draft ({} ms, {} tokens): {:?} -> {:?}",
-                    completion.latency.as_millis(),
-                    completion
-                        .usage
-                        .as_ref()
-                        .map(|u| u.completion_tokens)
-                        .unwrap_or(0),
-                    completion.text,
-                    check::problems(&text, &rules)
-                );
+                show_draft(&completion, &text, &rules);
             }
             match check::check(&text, &rules) {
                 Ok(()) => return finish(sink, text, Source::Llm, None, started, spent, false),
@@ -280,6 +298,52 @@ impl LlmInterviewer {
         )
     }
 
+    /// One request, within `left` of the turn's time (None: it ran out).
+    fn draft(
+        &self,
+        request: &crate::llm::ChatRequest,
+        left: Duration,
+        armed: Option<&interrupt::Armed>,
+    ) -> Result<Result<crate::llm::Completion, LlmError>, tokio::time::error::Elapsed> {
+        let client = &self.client;
+        self.rt.block_on(async {
+            let cancel = async {
+                match armed {
+                    Some(a) => a.cancelled().await,
+                    None => std::future::pending().await,
+                }
+            };
+            tokio::time::timeout(left, client.stream_chat(request, &mut |_| {}, cancel)).await
+        })
+    }
+
+    /// The turn's time ran out waiting for the model.
+    fn too_slow(
+        &mut self,
+        sink: &mut dyn Sink,
+        fallback: String,
+        started: Instant,
+        spent: Spent,
+    ) -> Reply {
+        let msg = format!(
+            "the model did not answer within {} s (turn_timeout_secs)",
+            self.turn_budget.as_secs()
+        );
+        sink.notice(&format!("{msg}; the offline interviewer asks this one"));
+        // Until it answers again, do not make every turn wait through a
+        // full backoff.
+        self.client.set_max_retries(0);
+        finish(
+            sink,
+            fallback,
+            Source::Fallback,
+            Some(msg),
+            started,
+            spent,
+            false,
+        )
+    }
+
     /// The model could not answer: say so in one line, carry on offline.
     fn unavailable(
         &mut self,
@@ -290,16 +354,18 @@ impl LlmInterviewer {
         spent: Spent,
     ) -> Reply {
         let msg = e.to_string();
-        if e.is_unavailable() {
-            sink.notice(&format!("{msg}; the offline interviewer asks this one"));
-            // Until it answers again, do not make every turn wait through
-            // a full backoff.
-            self.client.set_max_retries(0);
-        } else {
+        if e.ends_model_use() {
             sink.notice(&format!(
                 "{msg}; the offline interviewer takes over for this session"
             ));
             self.disabled = Some(msg.clone());
+        } else {
+            sink.notice(&format!("{msg}; the offline interviewer asks this one"));
+            if e.is_unavailable() {
+                // Until it answers again, do not make every turn wait
+                // through a full backoff.
+                self.client.set_max_retries(0);
+            }
         }
         finish(
             sink,
@@ -323,6 +389,21 @@ impl LlmInterviewer {
 /// on stderr: how to see why a model's replies are being replaced.
 fn debug() -> bool {
     std::env::var_os("MOCKROUND_DEBUG").is_some_and(|v| !v.is_empty() && v != "0")
+}
+
+/// A draft and the checks' verdict, on stderr (`MOCKROUND_DEBUG`).
+fn show_draft(completion: &crate::llm::Completion, cleaned: &str, rules: &Rules) {
+    eprintln!(
+        "[mockround debug] draft ({} ms, {} tokens): {:?} -> {:?}",
+        completion.latency.as_millis(),
+        completion
+            .usage
+            .as_ref()
+            .map(|u| u.completion_tokens)
+            .unwrap_or(0),
+        completion.text,
+        check::problems(cleaned, rules)
+    );
 }
 
 /// Model usage accumulated over the attempts of one turn.
@@ -426,13 +507,18 @@ impl Interviewer for LlmInterviewer {
     fn follow_up(&mut self, ctx: &Context, f: &FollowUp, sink: &mut dyn Sink) -> Reply {
         let fallback = self.scripted.phrase_follow_up(ctx, f);
         let task = Task::follow_up(ctx, f);
-        self.speak(ctx, &task, None, fallback, sink)
+        self.speak(ctx, task.as_ref(), fallback, sink)
     }
 
-    fn hint(&mut self, ctx: &Context, kp: &KeyPoint, sink: &mut dyn Sink) -> Reply {
-        let fallback = self.scripted.phrase_hint(kp);
-        let task = Task::hint(kp);
-        self.speak(ctx, &task, Some(kp), fallback, sink)
+    fn hint(&mut self, ctx: &Context, kp: &KeyPoint, level: u8, sink: &mut dyn Sink) -> Reply {
+        let fallback = self.scripted.phrase_hint(kp, level);
+        let task = Task::hint(kp, level);
+        // level 3 gives the key point verbatim and never reaches the model
+        self.speak(ctx, task.as_ref(), fallback, sink)
+    }
+
+    fn remember(&mut self, said: &str) {
+        self.scripted.remember(said);
     }
 
     fn wrap_up(&mut self, reason: WrapReason, sink: &mut dyn Sink) -> Reply {

@@ -15,7 +15,7 @@ use std::collections::BTreeSet;
 use std::time::Duration;
 
 use crate::rounds::{KeyPoint, Question, Round};
-use crate::session::{FollowUp, WrapReason};
+use crate::session::{FollowUp, Outcome, WrapReason};
 use crate::transcript::{Role, Target, Usage};
 
 /// Where an engine writes what it says, as it says it.
@@ -98,6 +98,8 @@ pub struct Context<'a> {
     /// Key points the candidate has covered on this question.
     pub covered: &'a BTreeSet<String>,
     pub time_left: Duration,
+    /// How the previous question went (None before the second question).
+    pub previous: Option<Outcome>,
 }
 
 impl Context<'_> {
@@ -117,9 +119,20 @@ pub trait Interviewer {
     /// Phrase the follow-up the session chose.
     fn follow_up(&mut self, ctx: &Context, follow_up: &FollowUp, sink: &mut dyn Sink) -> Reply;
 
-    /// Give away a key point as a nudge (/hint).
-    fn hint(&mut self, ctx: &Context, key_point: &KeyPoint, sink: &mut dyn Sink) -> Reply;
+    /// One rung of the hint ladder on a key point (/hint): 1 a question
+    /// pointing at the area, 2 the concept named, 3 the key point given.
+    fn hint(
+        &mut self,
+        ctx: &Context,
+        key_point: &KeyPoint,
+        level: u8,
+        sink: &mut dyn Sink,
+    ) -> Reply;
 
     /// Close the interview.
     fn wrap_up(&mut self, reason: WrapReason, sink: &mut dyn Sink) -> Reply;
+
+    /// An earlier interviewer turn of this session (on resume), so its
+    /// phrasing is not used again.
+    fn remember(&mut self, said: &str);
 }

@@ -27,24 +27,30 @@ pub const REPLY_TOKENS: u32 = 160;
 /// What this turn must do, in the terms the templates use.
 #[derive(Debug, Clone, Serialize)]
 pub struct Task {
-    /// probe | pressure | nudge | redirect | foreign | hint
+    /// probe | deeper | pressure | misconception | nudge | hint | hint-concept
     pub kind: &'static str,
     /// What to ask (a probe or pressure question), or the hint to give.
     pub ask: String,
     /// A verbatim phrase of the last answer to tie the question to.
     pub quote: Option<String>,
+    /// What the answer covered, to acknowledge in a few words first.
+    pub acknowledge: Option<String>,
 }
 
 impl Task {
-    pub fn follow_up(ctx: &Context, f: &FollowUp) -> Task {
+    /// The task for a follow-up, or None when the offline wording is the
+    /// whole turn (a paste, an answer in another language).
+    pub fn follow_up(ctx: &Context, f: &FollowUp) -> Option<Task> {
         let q = ctx.question;
-        let probe = |id: Option<&str>| {
-            id.and_then(|id| q.key_points.iter().find(|k| k.id == id))
-                .map(|k| k.probe.clone())
-        };
+        let kp = |id: Option<&str>| id.and_then(|id| q.key_points.iter().find(|k| k.id == id));
+        let probe = |id: Option<&str>| kp(id).map(|k| k.probe.clone());
         let (kind, ask) = match &f.target {
             Aim::KeyPoint(id) => (
                 "probe",
+                probe(Some(id)).unwrap_or_else(|| "Can you go deeper on that?".into()),
+            ),
+            Aim::Deeper(id) => (
+                "deeper",
                 probe(Some(id)).unwrap_or_else(|| "Can you go deeper on that?".into()),
             ),
             Aim::Pressure(i) => (
@@ -54,16 +60,24 @@ impl Task {
                     .cloned()
                     .unwrap_or_else(|| "When does this design fail?".into()),
             ),
+            Aim::Misconception { key_point, .. } => (
+                "misconception",
+                probe(key_point.as_deref())
+                    .unwrap_or_else(|| "What would happen here if that were wrong?".into()),
+            ),
             Aim::Nudge(k) => (
                 "nudge",
                 probe(k.as_deref()).unwrap_or_else(|| "What would you try first, and why?".into()),
             ),
-            Aim::Redirect { key_point, foreign } => (
-                if *foreign { "foreign" } else { "redirect" },
-                probe(key_point.as_deref()).unwrap_or_else(|| q.text.clone()),
-            ),
+            // The offline wording is the whole turn: a claim is pushed on
+            // with its own words and a short question (a 1.5B model, asked
+            // to, answered the question itself instead of quoting); a
+            // redirect names the topic and re-asks (the model added
+            // commentary on the off-topic answer); a paste or another
+            // language gets a fixed request.
+            Aim::Claim(_) | Aim::Redirect { .. } | Aim::Pasted => return None,
         };
-        Task {
+        Some(Task {
             kind,
             ask,
             quote: f
@@ -71,15 +85,28 @@ impl Task {
                 .as_deref()
                 .map(short_quote)
                 .filter(|q| !q.is_empty()),
-        }
+            acknowledge: f
+                .acknowledge
+                .as_deref()
+                .and_then(|id| kp(Some(id)))
+                .map(|k| k.concept.clone()),
+        })
     }
 
-    pub fn hint(kp: &KeyPoint) -> Task {
-        Task {
-            kind: "hint",
-            ask: kp.point.clone(),
+    /// Level 1 asks the key point's probe as a pointer, level 2 names its
+    /// concept; level 3 (the key point itself) needs no model.
+    pub fn hint(kp: &KeyPoint, level: u8) -> Option<Task> {
+        let (kind, ask) = match level {
+            1 => ("hint", kp.probe.clone()),
+            2 => ("hint-concept", kp.concept.clone()),
+            _ => return None,
+        };
+        Some(Task {
+            kind,
+            ask,
             quote: None,
-        }
+            acknowledge: None,
+        })
     }
 }
 
@@ -397,6 +424,7 @@ fn examples(templates: &Templates, ctx: &Context) -> Result<Vec<Message>, String
             kind,
             ask: ask.to_string(),
             quote: quote.map(str::to_string),
+            acknowledge: None,
         };
         let task = task_message(templates, ctx, &task, InterviewerMode::Guided, None)?;
         out.push(Message::user(format!("{}\n\n{}", answer.trim(), task)));
@@ -635,11 +663,13 @@ mod tests {
                 asked: &asked,
                 covered: &covered,
                 time_left: Duration::from_secs(600),
+                previous: None,
             };
             let task = Task {
                 kind: "probe",
                 ask: q.key_points[0].probe.clone(),
                 quote: Some("chunk by heading".into()),
+                acknowledge: None,
             };
             out.push(build(&t, &ctx, &task, mode, budget, None).unwrap());
             exchange.push((

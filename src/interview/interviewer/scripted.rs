@@ -1,218 +1,382 @@
 //! The built-in offline interviewer.
 //!
-//! It phrases what the session decided: the question from the bank, the
-//! probe of the key point the answer missed, a pressure follow-up that quotes
-//! the candidate back, a nudge after "I don't know". Phrasing rotates through
-//! several forms (seeded, never the same form twice in a row) so it reads
-//! like a person, not a form.
+//! It phrases what the session decided, the way the situation calls for:
+//! the next question's lead-in follows how the last one went (no "Good"
+//! after a non-answer), a probe of a gap may first acknowledge what the
+//! answer covered, a quote is used only when it leads into the question
+//! that follows, a claim is pushed on with a question about that claim.
+//! No lead-in or quote opener is used twice in a session (seeded choice
+//! among those not used yet); when a situation's are used up, the question
+//! is asked plainly.
 
+use std::collections::BTreeSet;
+
+use crate::coverage::ClaimKind;
 use crate::rng::Rng;
 use crate::rounds::KeyPoint;
-use crate::session::{Aim, FollowUp, WrapReason};
+use crate::session::{Aim, FollowUp, Outcome, WrapReason};
 
 use super::{Context, Interviewer, Reply, Sink};
 
-pub struct Scripted {
-    rng: Rng,
-    last: [usize; 8],
-}
-
-#[derive(Clone, Copy)]
-enum Kind {
-    FirstQuestion = 0,
-    NextQuestion,
-    ProbeQuoted,
-    Probe,
-    Pressure,
-    Nudge,
-    Redirect,
-    Hint,
-}
-
 const FIRST: &[&str] = &["Let's start.", "Okay, first question.", "Let's get going."];
-const NEXT: &[&str] = &[
+const AFTER_STRONG: &[&str] = &[
+    "Good. Next question.",
+    "That was solid. Let's move on.",
+    "Good, let's switch topics.",
+    "Nice. Here's the next one.",
+];
+const AFTER_PARTIAL: &[&str] = &[
     "Let's move on.",
-    "Good, next question.",
     "Okay, switching gears.",
     "Let's change topic.",
-    "Thanks. Next one.",
+    "Next question.",
 ];
-const PROBE_QUOTED: &[&str] = &[
-    "You said \"{quote}\". {probe}",
-    "Okay, \"{quote}\". {probe}",
-    "Going back to \"{quote}\": {probe_lc}",
+const AFTER_THIN: &[&str] = &[
+    "Let's try another one.",
+    "Let's move to a different problem.",
+    "Okay, a different question.",
 ];
+const AFTER_NON_ANSWER: &[&str] = &[
+    "Let's try a different one.",
+    "No problem, let's try something else.",
+    "Let's leave that one and take another.",
+];
+const AFTER_SKIP: &[&str] = &[
+    "Okay, skipping that one.",
+    "Fine, here's a different question.",
+    "Sure, let's take another one.",
+];
+/// Openers for a quote of the candidate's own words.
+const QUOTE: &[&str] = &[
+    "You said \"{quote}\".",
+    "Going back to \"{quote}\":",
+    "On \"{quote}\":",
+    "Take \"{quote}\".",
+    "You mentioned \"{quote}\".",
+    "About \"{quote}\":",
+    "Picking up on \"{quote}\":",
+];
+/// Acknowledging a key point the answer covered, before probing a gap.
+const ACKNOWLEDGE: &[&str] = &[
+    "You've covered {concept}.",
+    "Okay, {concept} is clear.",
+    "That takes care of {concept}.",
+    "Fine on {concept}.",
+    "{Concept}: understood.",
+];
+/// Probing a gap after an answer that covered nothing to acknowledge.
 const PROBE: &[&str] = &[
-    "{probe}",
-    "Let me push on one thing. {probe}",
-    "Before we move on: {probe}",
-    "One more angle. {probe}",
-    "Let's dig in. {probe}",
+    "Let me make it concrete.",
+    "Let's get specific.",
+    "Here's a case to work through.",
+    "Let me push on one thing.",
+    "One more angle.",
+];
+/// Going deeper on a point touched without its substance.
+const DEEPER: &[&str] = &[
+    "You touched on {concept}; let's go deeper.",
+    "Say more about {concept}.",
+    "Let's stay on {concept} for a moment.",
+];
+/// Challenging a misconception.
+const CHALLENGE: &[&str] = &[
+    "I'm not sure that holds.",
+    "Let me challenge that.",
+    "I'd push back on that.",
+    "Are you sure about that?",
+];
+/// Pressure after an answer that covered everything.
+const STRONG: &[&str] = &[
+    "That covers the main pieces.",
+    "That's a complete picture.",
+    "The pieces are there.",
+    "That hangs together.",
 ];
 const PRESSURE: &[&str] = &[
-    "You said \"{quote}\". {follow_up}",
-    "Let's stress-test that. You said \"{quote}\". {follow_up}",
-    "Take \"{quote}\". {follow_up}",
-    "I want to push on \"{quote}\". {follow_up}",
+    "Let's stress-test it.",
+    "Suppose that's built.",
+    "Now a harder case.",
 ];
-const PRESSURE_PLAIN: &[&str] = &[
-    "Let's stress-test that. {follow_up}",
-    "Okay. {follow_up}",
-    "Suppose that's built. {follow_up}",
+const NUMBER: &[&str] = &[
+    "Where does that number come from?",
+    "What is that figure based on?",
+    "How would you know that figure before building it?",
+];
+const ABSOLUTE: &[&str] = &[
+    "When would that not hold?",
+    "Is that true in every case? When does it break?",
+    "What would make that false here?",
+];
+const PRICE: &[&str] = &[
+    "What does that choice cost you?",
+    "What do you give up by going that way?",
+    "What's the price of that choice?",
 ];
 const NUDGE: &[&str] = &[
-    "That's fine. Reasoning out loud counts for more than the right answer. {probe}",
-    "Take a guess and talk me through it. {probe}",
-    "No problem, let's narrow it down. {probe}",
+    "That's fine. Let's narrow it down.",
+    "No problem. Take a guess and talk me through it.",
+    "Fair enough. Here's a smaller piece.",
 ];
-const NUDGE_PLAIN: &[&str] = &[
-    "That's fine. What would you try first, and why?",
-    "Take a guess: where would you start?",
-];
+const NUDGE_PLAIN: &str = "Take a guess: where would you start, and why?";
 const REDIRECT: &[&str] = &[
-    "Let's bring it back to the question. {probe}",
-    "I'm not sure that answers what I asked. {probe}",
+    "That's not quite what I asked: this question is about {topic}.",
+    "Let's bring it back to {topic}.",
 ];
-const FOREIGN: &[&str] = &["Could you answer in English, so I can follow? {probe}"];
-const HINT: &[&str] = &[
-    "Hint: one thing a strong answer covers here: {point}. Why does it matter in this case?",
-    "Here's a nudge: think about this: {point}. What does it change in your answer?",
-    "Something to consider: {point}. Where does that come in?",
+const FOREIGN: &str =
+    "Could you answer in English, so I can follow? The question is about {topic}.";
+const PASTED: &str =
+    "That reads like pasted text \u{2014} tell me in your own words how you'd approach it. {probe}";
+const HINT_1: &[&str] = &[
+    "Here's a way in:",
+    "Try this angle:",
+    "Think about this case:",
 ];
+const HINT_2: &[&str] = &[
+    "A hint: think about {concept}. Where does it come in here?",
+    "Consider {concept}. How would it change your answer?",
+    "Think about {concept}. What would you do about it?",
+];
+const HINT_3: &str =
+    "Here is one thing a strong answer covers: {point} How would you work that into yours?";
+
+pub struct Scripted {
+    rng: Rng,
+    /// Lead-ins and openers already used this session.
+    used: BTreeSet<&'static str>,
+}
 
 impl Scripted {
     pub fn new(seed: u64) -> Scripted {
         Scripted {
             rng: Rng::new(seed ^ 0x005E_ED0F_1E7E),
-            last: [usize::MAX; 8],
+            used: BTreeSet::new(),
         }
     }
 
-    /// Pick a template of this kind, never the one used last time.
-    fn pick(&mut self, kind: Kind, options: &[&'static str]) -> &'static str {
-        let k = kind as usize;
-        let mut i = self.rng.below(options.len());
-        if options.len() > 1 && i == self.last[k] {
-            i = (i + 1) % options.len();
+    /// A phrase of this pool not used yet this session (seeded), if any.
+    fn pick(&mut self, pool: &[&'static str]) -> Option<&'static str> {
+        let free: Vec<&'static str> = pool
+            .iter()
+            .copied()
+            .filter(|p| !self.used.contains(p))
+            .collect();
+        if free.is_empty() {
+            return None;
         }
-        self.last[k] = i;
-        options[i]
+        let p = free[self.rng.below(free.len())];
+        self.used.insert(p);
+        Some(p)
+    }
+
+    /// Mark the phrases an earlier turn of this session used (on resume).
+    pub fn remember(&mut self, said: &str) {
+        let pools: [&[&'static str]; 19] = [
+            FIRST,
+            AFTER_STRONG,
+            AFTER_PARTIAL,
+            AFTER_THIN,
+            AFTER_NON_ANSWER,
+            AFTER_SKIP,
+            QUOTE,
+            ACKNOWLEDGE,
+            PROBE,
+            DEEPER,
+            CHALLENGE,
+            STRONG,
+            PRESSURE,
+            NUMBER,
+            ABSOLUTE,
+            PRICE,
+            NUDGE,
+            REDIRECT,
+            HINT_1,
+        ];
+        for p in pools.iter().flat_map(|p| p.iter()).chain(HINT_2) {
+            if said.contains(literal(p)) {
+                self.used.insert(p);
+            }
+        }
+    }
+
+    /// The quote opener with the quote, if an opener is left.
+    fn quoted(&mut self, quote: Option<&str>) -> Option<String> {
+        let q = quote.filter(|q| !q.trim().is_empty())?;
+        Some(self.pick(QUOTE)?.replace("{quote}", q))
     }
 
     /// The text of a follow-up, without printing it (the LLM engine uses this
     /// as its fallback and as the instruction of what to ask).
     pub fn phrase_follow_up(&mut self, ctx: &Context, f: &FollowUp) -> String {
         let q = ctx.question;
-        let probe_of = |id: &Option<String>| {
-            id.as_ref()
-                .and_then(|id| q.key_points.iter().find(|k| &k.id == id))
-                .map(|k| k.probe.clone())
-        };
+        let kp = |id: Option<&str>| id.and_then(|id| q.key_points.iter().find(|k| k.id == id));
+        let concept = |id: Option<&str>| kp(id).map(|k| k.concept.clone()).unwrap_or_default();
+        let probe = |id: Option<&str>| kp(id).map(|k| k.probe.clone());
+        let topic = lower_first(q.title.trim_end_matches('.'));
         match &f.target {
             Aim::KeyPoint(id) => {
-                let probe = probe_of(&Some(id.clone()))
-                    .unwrap_or_else(|| "Can you go deeper on that?".into());
-                let use_quote = f.quote.is_some() && self.rng.below(3) == 0;
-                let t = if use_quote {
-                    self.pick(Kind::ProbeQuoted, PROBE_QUOTED)
-                } else {
-                    self.pick(Kind::Probe, PROBE)
+                let ask = probe(Some(id)).unwrap_or_else(|| "Can you go deeper on that?".into());
+                if let Some(k) = f.acknowledge.as_deref() {
+                    if let Some(t) = self.pick(ACKNOWLEDGE) {
+                        return join(&[&fill_concept(t, &concept(Some(k))), &ask]);
+                    }
+                }
+                if let Some(opener) = self.quoted(f.quote.as_deref()) {
+                    return join(&[&opener, &lead_into(&opener, &ask)]);
+                }
+                join(&[self.pick(PROBE).unwrap_or(""), &ask])
+            }
+            Aim::Deeper(id) => {
+                let ask = probe(Some(id)).unwrap_or_else(|| "Can you go deeper on that?".into());
+                if let Some(opener) = self.quoted(f.quote.as_deref()) {
+                    return join(&[&opener, &lead_into(&opener, &ask)]);
+                }
+                let lead = self
+                    .pick(DEEPER)
+                    .map(|t| fill_concept(t, &concept(Some(id))));
+                join(&[lead.as_deref().unwrap_or(""), &ask])
+            }
+            Aim::Misconception { key_point, .. } => {
+                let ask = probe(key_point.as_deref())
+                    .unwrap_or_else(|| "What would happen here if that were wrong?".into());
+                let opener = self.quoted(f.quote.as_deref()).unwrap_or_default();
+                let lead = self.pick(CHALLENGE).unwrap_or("");
+                join(&[&opener, lead, &ask])
+            }
+            Aim::Claim(kind) => {
+                let pool = match kind {
+                    ClaimKind::Number => NUMBER,
+                    ClaimKind::Absolute => ABSOLUTE,
+                    ClaimKind::Price => PRICE,
                 };
-                fill(t, f.quote.as_deref(), &probe, "")
+                let ask = self.pick(pool).unwrap_or(pool[0]);
+                let lead = self.pick(STRONG).unwrap_or("");
+                // the quote is the claim: without it the question points at nothing
+                let opener = self.quoted(f.quote.as_deref()).unwrap_or_else(|| {
+                    f.quote
+                        .as_deref()
+                        .map(|q| format!("\"{q}\":"))
+                        .unwrap_or_default()
+                });
+                join(&[lead, &opener, ask])
             }
             Aim::Pressure(i) => {
-                let fu = q
+                let ask = q
                     .follow_ups
                     .get(*i)
                     .cloned()
                     .unwrap_or_else(|| "When does this design fail?".into());
-                match f.quote.as_deref() {
-                    Some(quote) => {
-                        let t = self.pick(Kind::Pressure, PRESSURE);
-                        fill(t, Some(quote), "", &fu)
-                    }
-                    None => {
-                        let t = self.pick(Kind::Pressure, PRESSURE_PLAIN);
-                        fill(t, None, "", &fu)
-                    }
+                if let Some(opener) = self.quoted(f.quote.as_deref()) {
+                    return join(&[&opener, &ask]);
                 }
+                let all_covered = q.key_points.iter().all(|k| ctx.covered.contains(&k.id));
+                let lead = if all_covered {
+                    self.pick(STRONG)
+                } else {
+                    self.pick(PRESSURE)
+                };
+                join(&[lead.unwrap_or(""), &ask])
             }
-            Aim::Nudge(kp) => match probe_of(kp) {
-                Some(probe) => {
-                    let t = self.pick(Kind::Nudge, NUDGE);
-                    fill(t, None, &probe, "")
-                }
-                None => self.pick(Kind::Nudge, NUDGE_PLAIN).to_string(),
+            Aim::Nudge(k) => match probe(k.as_deref()) {
+                Some(ask) => join(&[self.pick(NUDGE).unwrap_or(""), &ask]),
+                None => NUDGE_PLAIN.to_string(),
             },
             Aim::Redirect { key_point, foreign } => {
-                let probe = probe_of(key_point).unwrap_or_else(|| q.text.clone());
-                let t = if *foreign {
-                    self.pick(Kind::Redirect, FOREIGN)
-                } else {
-                    self.pick(Kind::Redirect, REDIRECT)
-                };
-                fill(t, None, &probe, "")
+                if *foreign {
+                    return FOREIGN.replace("{topic}", &topic);
+                }
+                let ask = probe(key_point.as_deref())
+                    .unwrap_or_else(|| "How does your answer apply to it?".into());
+                let lead = self.pick(REDIRECT).unwrap_or(REDIRECT[0]);
+                join(&[&lead.replace("{topic}", &topic), &ask])
+            }
+            Aim::Pasted => {
+                let first = q.key_points.iter().find(|k| !ctx.covered.contains(&k.id));
+                let ask = first.map(|k| k.probe.as_str()).unwrap_or("");
+                PASTED.replace("{probe}", ask).trim().to_string()
             }
         }
     }
 
     pub fn phrase_question(&mut self, ctx: &Context) -> String {
-        let lead = if ctx.number <= 1 {
-            self.pick(Kind::FirstQuestion, FIRST)
-        } else {
-            self.pick(Kind::NextQuestion, NEXT)
+        let pool = match ctx.previous {
+            None => FIRST,
+            Some(Outcome::Strong) => AFTER_STRONG,
+            Some(Outcome::Partial) => AFTER_PARTIAL,
+            Some(Outcome::Thin) => AFTER_THIN,
+            Some(Outcome::NonAnswer) => AFTER_NON_ANSWER,
+            Some(Outcome::Skipped) => AFTER_SKIP,
         };
-        format!("{lead}\n\n{}", ctx.question.text)
+        match self.pick(pool) {
+            Some(lead) => format!("{lead}\n\n{}", ctx.question.text),
+            None => ctx.question.text.clone(),
+        }
     }
 
-    /// A hint names what to cover, not the reasoning: the key point up to
-    /// its first "because" or clause break, so the candidate still has to
-    /// say why.
-    pub fn phrase_hint(&mut self, kp: &KeyPoint) -> String {
-        let t = self.pick(Kind::Hint, HINT);
-        t.replace("{point}", &hint_of(&kp.point))
+    /// One rung of the hint ladder: 1 points at the area with a question
+    /// (the key point's probe), 2 names the concept, 3 gives the key point.
+    pub fn phrase_hint(&mut self, kp: &KeyPoint, level: u8) -> String {
+        match level {
+            1 => join(&[self.pick(HINT_1).unwrap_or(""), &kp.probe]),
+            2 => {
+                let t = self.pick(HINT_2).unwrap_or(HINT_2[0]);
+                fill_concept(t, &kp.concept)
+            }
+            _ => HINT_3.replace("{point}", kp.point.trim()),
+        }
     }
 
     pub fn phrase_wrap_up(reason: WrapReason) -> String {
         match reason {
-            WrapReason::Done => {
-                "That's all my questions. Thanks, that was a useful session.".into()
-            }
+            WrapReason::Done => "That's all my questions. Thanks for working through them.".into(),
             WrapReason::Time => "We're out of time, so let's stop here. Thanks.".into(),
             WrapReason::Requested => "Okay, let's wrap up here. Thanks.".into(),
         }
     }
 }
 
-fn hint_of(point: &str) -> String {
-    let mut cut = point.len();
-    for marker in [
-        " because ",
-        " so that ",
-        " so ",
-        "; ",
-        ": ",
-        " (",
-        " \u{2014} ",
-        " - ",
-        ", which ",
-        ", so ",
-    ] {
-        if let Some(i) = point.find(marker) {
-            cut = cut.min(i);
-        }
+/// The fixed text of a template before its first placeholder.
+fn literal(template: &str) -> &str {
+    let end = template.find('{').unwrap_or(template.len());
+    let lit = template[..end].trim();
+    if lit.len() < 6 {
+        // "{Concept}: understood." and the like: match the tail instead
+        template.rsplit('}').next().unwrap_or(template).trim()
+    } else {
+        lit
     }
-    let what = point[..cut].trim().trim_end_matches(['.', ',']);
-    lower_first(what)
 }
 
-fn fill(template: &str, quote: Option<&str>, probe: &str, follow_up: &str) -> String {
-    let probe_lc = lower_first(probe);
+/// After an opener ending in ':', the question continues the sentence.
+fn lead_into(opener: &str, ask: &str) -> String {
+    if opener.ends_with(':') {
+        lower_first(ask)
+    } else {
+        ask.to_string()
+    }
+}
+
+fn fill_concept(template: &str, concept: &str) -> String {
+    let concept = concept.trim();
     template
-        .replace("{quote}", quote.unwrap_or(""))
-        .replace("{probe_lc}", &probe_lc)
-        .replace("{probe}", probe)
-        .replace("{follow_up}", follow_up)
+        .replace("{Concept}", &upper_first(concept))
+        .replace("{concept}", concept)
+}
+
+fn join(parts: &[&str]) -> String {
+    parts
+        .iter()
+        .map(|p| p.trim())
+        .filter(|p| !p.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+fn upper_first(s: &str) -> String {
+    let mut c = s.chars();
+    match c.next() {
+        Some(f) => f.to_uppercase().collect::<String>() + c.as_str(),
+        None => String::new(),
+    }
 }
 
 fn lower_first(s: &str) -> String {
@@ -252,13 +416,17 @@ impl Interviewer for Scripted {
         say(sink, text)
     }
 
-    fn hint(&mut self, _ctx: &Context, kp: &KeyPoint, sink: &mut dyn Sink) -> Reply {
-        let text = self.phrase_hint(kp);
+    fn hint(&mut self, _ctx: &Context, kp: &KeyPoint, level: u8, sink: &mut dyn Sink) -> Reply {
+        let text = self.phrase_hint(kp, level);
         say(sink, text)
     }
 
     fn wrap_up(&mut self, reason: WrapReason, sink: &mut dyn Sink) -> Reply {
         say(sink, Scripted::phrase_wrap_up(reason))
+    }
+
+    fn remember(&mut self, said: &str) {
+        Scripted::remember(self, said);
     }
 }
 
@@ -267,17 +435,23 @@ mod tests {
     use super::*;
 
     #[test]
-    fn hints_give_the_what_not_the_why() {
-        let h = hint_of(
-            "Divides by sqrt(dk) because a dot product of unit-variance vectors has variance dk.",
-        );
-        assert_eq!(h, "divides by sqrt(dk)");
-    }
-
-    #[test]
     fn lowercasing_keeps_acronyms_and_i() {
         assert_eq!(lower_first("How would you"), "how would you");
         assert_eq!(lower_first("RAG first?"), "RAG first?");
         assert_eq!(lower_first("I mean"), "I mean");
+    }
+
+    #[test]
+    fn no_phrase_is_used_twice_and_resume_remembers() {
+        let mut s = Scripted::new(3);
+        let picked: Vec<&str> = (0..PROBE.len() + 2).filter_map(|_| s.pick(PROBE)).collect();
+        assert_eq!(picked.len(), PROBE.len(), "then the pool is used up");
+        let set: BTreeSet<&&str> = picked.iter().collect();
+        assert_eq!(set.len(), picked.len());
+        let mut again = Scripted::new(3);
+        again.remember("Let me make it concrete. What breaks first?");
+        assert!(again.used.contains("Let me make it concrete."));
+        again.remember("Okay, permissions at retrieval time is clear. Next?");
+        assert!(again.used.contains("Okay, {concept} is clear."));
     }
 }

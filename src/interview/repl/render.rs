@@ -87,7 +87,14 @@ impl Sink for Console {
         self.started = false;
         if self.spin && self.style.color {
             let pb = indicatif::ProgressBar::new_spinner();
-            pb.set_message("thinking…");
+            if let Ok(style) = indicatif::ProgressStyle::with_template("{spinner} {wait}") {
+                pb.set_style(style.with_key(
+                    "wait",
+                    |state: &indicatif::ProgressState, w: &mut dyn std::fmt::Write| {
+                        let _ = w.write_str(&waiting(state.elapsed()));
+                    },
+                ));
+            }
             pb.enable_steady_tick(Duration::from_millis(90));
             self.spinner = Some(pb);
         }
@@ -124,8 +131,35 @@ impl Sink for Console {
     }
 }
 
+/// What the spinner says: a silent server is visible after a few seconds,
+/// with the time it has taken so far.
+pub fn waiting(elapsed: Duration) -> String {
+    if elapsed < WAITING_AFTER {
+        "thinking…".into()
+    } else {
+        format!("waiting for the model ({} s)…", elapsed.as_secs())
+    }
+}
+
+/// When the spinner starts counting.
+const WAITING_AFTER: Duration = Duration::from_secs(3);
+
 impl Drop for Console {
     fn drop(&mut self) {
         self.stop_spinner();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_silent_model_shows_how_long_it_has_been() {
+        assert_eq!(waiting(Duration::from_millis(500)), "thinking…");
+        assert_eq!(
+            waiting(Duration::from_secs(12)),
+            "waiting for the model (12 s)…"
+        );
     }
 }
