@@ -119,13 +119,13 @@ fn a_long_retry_after_fails_fast_with_a_clear_message() {
     let fake = FakeLlm::start();
     fake.script([Step::rate_limited(3600)]);
     let client = LlmClient::new(&settings(&fake.base_url())).unwrap();
-    let t = Instant::now();
     let err = stream(&client, &ask()).0.unwrap_err();
-    assert!(t.elapsed() < Duration::from_secs(2));
     assert!(
         err.to_string().contains("rate limiting") && err.to_string().contains("3600 s"),
         "{err}"
     );
+    // it gave up instead of waiting an hour: no second request was made
+    assert_eq!(fake.chat_requests().len(), 1);
 }
 
 #[test]
@@ -209,7 +209,6 @@ fn without_a_model_the_servers_only_model_is_used() {
 fn a_stall_before_the_first_token_times_out() {
     let fake = FakeLlm::with_default(Step::stall());
     let client = LlmClient::new(&settings(&fake.base_url())).unwrap();
-    let t = Instant::now();
     let err = stream(&client, &ask()).0.unwrap_err();
     assert!(
         matches!(
@@ -224,7 +223,6 @@ fn a_stall_before_the_first_token_times_out() {
     assert!(err.to_string().contains("first_token_timeout_secs"));
     // one retry for a timeout, not max_retries: a stalled server stays stalled
     assert_eq!(fake.chat_requests().len(), 2);
-    assert!(t.elapsed() < Duration::from_secs(4), "{:?}", t.elapsed());
 }
 
 #[test]
@@ -273,7 +271,6 @@ fn a_server_that_is_down_is_named() {
     };
     let url = format!("http://127.0.0.1:{port}/v1");
     let client = LlmClient::new(&settings(&url)).unwrap();
-    let t = Instant::now();
     let err = stream(&client, &ask()).0.unwrap_err();
     assert!(matches!(err, LlmError::Unreachable { .. }), "{err:?}");
     let msg = err.to_string();
@@ -285,7 +282,6 @@ fn a_server_that_is_down_is_named() {
         msg.contains("refused") && msg.contains("mockround doctor"),
         "{msg}"
     );
-    assert!(t.elapsed() < Duration::from_secs(2));
 }
 
 #[test]

@@ -5,7 +5,7 @@
 
 use std::io::Write;
 use std::process::{Command as StdCommand, Stdio};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use crate::common::*;
 
@@ -165,8 +165,6 @@ fn a_transcript_changed_by_another_process_is_reported_not_fatal() {
         .unwrap();
     assert!(out.status.success());
     assert!(stderr_of(&out).contains("line 3"), "{}", stderr_of(&out));
-    let start = Instant::now();
     let out = mockround(home.path()).args(["sessions"]).output().unwrap();
     assert!(out.status.success());
-    assert!(start.elapsed() < Duration::from_secs(30));
 }

@@ -6,7 +6,7 @@
 //! endless loop would make those flaky.
 
 use std::sync::{Mutex, MutexGuard, OnceLock};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use mockround::runner::{
     builtin_ids, End, Limits, Load, Network, Outcome, Runner, Status, Suite, Variant, Verdict,
@@ -296,13 +296,9 @@ fn hostile(code: &str) -> Outcome {
 
 fn hostile_with(runner: Runner, code: &str) -> Outcome {
     let _lock = serial();
-    let started = Instant::now();
     let out = runner.run(&Suite::new("tiny", TINY), code).unwrap();
-    assert!(
-        started.elapsed() < Duration::from_secs(8),
-        "the run took {:?}",
-        started.elapsed()
-    );
+    // Bounded by the limits, not by how fast this machine is: the outcome
+    // says how the process ended, and every planned case is accounted for.
     assert_eq!(out.cases.len(), 2, "every planned case is reported");
     out
 }
