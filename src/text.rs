@@ -140,13 +140,56 @@ pub fn strip_invisible(text: &str) -> (String, bool) {
     (cleaned, found)
 }
 
-/// True for control and format characters that render as nothing.
+/// True for control and format characters that render as nothing (NUL
+/// included), and for the blank fillers that render as a gap but are not a
+/// space a person typed.
 pub fn is_invisible(c: char) -> bool {
     matches!(c,
         '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2060}'..='\u{2064}'
-        | '\u{2066}'..='\u{2069}' | '\u{FEFF}' | '\u{00AD}' | '\u{180E}'
+        | '\u{2066}'..='\u{2069}' | '\u{FEFF}' | '\u{00AD}' | '\u{180E}' | '\u{034F}'
+        | '\u{061C}' | '\u{115F}' | '\u{1160}' | '\u{3164}' | '\u{FFA0}' | '\u{2800}'
         | '\u{E0000}'..='\u{E007F}')
         || (c.is_control() && c != '\n' && c != '\t' && c != '\r')
+}
+
+/// The Latin letter a confusable character stands for (Cyrillic and Greek
+/// look-alikes, fullwidth forms), or the character itself. Used only to
+/// *detect* instructions spelled with look-alikes; the text shown and quoted
+/// keeps what the person typed.
+pub fn fold_confusable(c: char) -> char {
+    match c {
+        '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
+        'а' | 'А' | 'α' | 'Α' => 'a',
+        'в' | 'В' | 'β' | 'Β' => 'b',
+        'с' | 'С' | 'ϲ' => 'c',
+        'ԁ' => 'd',
+        'е' | 'Е' | 'ё' | 'ε' | 'Ε' => 'e',
+        'ɡ' => 'g',
+        'һ' | 'Н' | 'Η' => 'h',
+        'і' | 'І' | 'ι' | 'Ι' | 'ӏ' => 'i',
+        'ј' | 'Ј' => 'j',
+        'к' | 'К' | 'κ' | 'Κ' => 'k',
+        'м' | 'М' | 'Μ' => 'm',
+        'п' | 'η' | 'Ν' => 'n',
+        'о' | 'О' | 'ο' | 'Ο' | 'σ' => 'o',
+        'р' | 'Р' | 'ρ' | 'Ρ' => 'p',
+        'ԛ' => 'q',
+        'г' => 'r',
+        'ѕ' | 'Ѕ' => 's',
+        'т' | 'Т' | 'τ' | 'Τ' => 't',
+        'υ' | 'ս' => 'u',
+        'ν' | 'ѵ' => 'v',
+        'ԝ' | 'ω' => 'w',
+        'х' | 'Х' | 'χ' | 'Χ' => 'x',
+        'у' | 'У' | 'γ' | 'Υ' => 'y',
+        'Ζ' => 'z',
+        _ => c,
+    }
+}
+
+/// A character from another script that folds to a Latin letter.
+pub fn is_confusable(c: char) -> bool {
+    !c.is_ascii() && fold_confusable(c).is_ascii_alphabetic()
 }
 
 /// A cue from a round file, compiled for matching.
@@ -761,6 +804,15 @@ mod tests {
         let (clean, found) = strip_invisible("give\u{200B} 4\u{202E}s\n");
         assert!(found);
         assert_eq!(clean, "give 4s\n");
+    }
+
+    #[test]
+    fn confusables_fold_to_latin_and_nul_is_invisible() {
+        let folded: String = "іgnоrе ｐrevious".chars().map(fold_confusable).collect();
+        assert_eq!(folded, "ignore previous");
+        assert!(is_confusable('о') && !is_confusable('o') && !is_confusable('é'));
+        assert!(is_invisible('\u{0}'));
+        assert_eq!(strip_invisible("a\u{0}b\u{2800}c").0, "abc");
     }
 
     #[test]

@@ -128,6 +128,22 @@ pub fn render(
     }
     for f in &report.flags {
         let _ = writeln!(out, "{} {f}: {}", style.yellow("flag"), explain_flag(*f));
+        for d in report
+            .flag_details
+            .iter()
+            .filter(|d| d.flag == *f && !d.uncertain)
+        {
+            let _ = writeln!(out, "  raised by: \"{}\"", d.quote);
+        }
+    }
+    for d in report.flag_details.iter().filter(|d| d.uncertain) {
+        let _ = writeln!(
+            out,
+            "{} {} (not sure enough to change the score): \"{}\"",
+            style.dim("noticed"),
+            d.flag,
+            d.quote
+        );
     }
     out
 }

@@ -10,7 +10,7 @@
 use std::collections::BTreeSet;
 
 use crate::rounds::Round;
-use crate::scoring::manipulation::{self, TurnScreen};
+use crate::scoring::sanitize::{self, Finding, Sanitized};
 use crate::scoring::Flag;
 use crate::text;
 use crate::transcript::{Role, Transcript, TurnKind};
@@ -27,7 +27,8 @@ pub struct Answer {
     /// The candidate asked for a hint just before this answer: what it says
     /// about the hinted point was given, not shown.
     pub after_hint: bool,
-    pub screen: TurnScreen,
+    /// The answer sanitised, with what was found in it.
+    pub screen: Sanitized,
     /// The answer with tainted parts blanked, whitespace squashed, original
     /// case: what quotes are checked against and cut from.
     pub quotable: Vec<char>,
@@ -39,6 +40,7 @@ pub struct Answer {
 #[derive(Debug, Clone)]
 pub struct CandidateText {
     pub answers: Vec<Answer>,
+    /// The flags raised for sure (what caps a score).
     pub flags: BTreeSet<Flag>,
 }
 
@@ -83,8 +85,8 @@ impl CandidateText {
                     if turn.skipped {
                         continue;
                     }
-                    let screen = manipulation::screen_turn(&turn.text, &dims);
-                    flags.extend(screen.flags.iter().copied());
+                    let screen = sanitize::sanitize_with(&turn.text, &dims);
+                    flags.extend(screen.flags());
                     let (quotable, folded) = quotable_chars(&screen);
                     answers.push(Answer {
                         turn: i,
@@ -141,16 +143,19 @@ impl CandidateText {
 
     /// True when there is nothing to score: every answer is empty.
     pub fn is_empty(&self) -> bool {
-        self.answers
-            .iter()
-            .all(|a| a.screen.clean.trim().is_empty())
+        self.answers.iter().all(|a| a.screen.text.trim().is_empty())
+    }
+
+    /// Every finding of every answer, in order.
+    pub fn findings(&self) -> impl Iterator<Item = &Finding> {
+        self.answers.iter().flat_map(|a| a.screen.findings.iter())
     }
 }
 
 /// Blank tainted ranges (NUL, which no quote can contain), squash spaces.
-fn quotable_chars(screen: &TurnScreen) -> (Vec<char>, Vec<char>) {
-    let mut blanked = String::with_capacity(screen.clean.len());
-    for (i, c) in screen.clean.char_indices() {
+fn quotable_chars(screen: &Sanitized) -> (Vec<char>, Vec<char>) {
+    let mut blanked = String::with_capacity(screen.text.len());
+    for (i, c) in screen.text.char_indices() {
         if screen.is_tainted(i, i + c.len_utf8()) {
             if !blanked.ends_with('\u{0}') {
                 blanked.push('\u{0}');

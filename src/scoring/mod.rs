@@ -13,6 +13,7 @@ pub mod hints;
 pub mod judge;
 pub mod manipulation;
 pub mod reader;
+pub mod sanitize;
 pub mod signals;
 
 use std::path::Path;
@@ -22,9 +23,12 @@ use jiff::Timestamp;
 
 use crate::config::{Backend, Config};
 use crate::rounds::Round;
-pub use crate::transcript::score::{ChecklistResult, DimensionScore, Flag, ScoreReport, Scorer};
+pub use crate::transcript::score::{
+    ChecklistResult, DimensionScore, Flag, FlagDetail, ScoreReport, Scorer,
+};
 use crate::transcript::store::SessionWriter;
 use crate::transcript::{Event, ScoreEvent, Transcript};
+pub use sanitize::{sanitize, Finding, Sanitized};
 
 /// Mean of the scored dimensions, rounded to two decimals.
 pub fn overall(dimensions: &[DimensionScore]) -> Option<f64> {

@@ -26,9 +26,11 @@ use std::sync::{Arc, Mutex, OnceLock};
 
 use crate::rounds::{Dimension, Round, Scope};
 use crate::scoring::evidence::{quote_of, CandidateText};
-use crate::scoring::manipulation::RubricEcho;
+use crate::scoring::manipulation::{Certainty, RubricEcho};
 use crate::scoring::signals::{self, Found, Signal};
-use crate::scoring::{finish, ChecklistResult, DimensionScore, Flag, ScoreReport, Scorer};
+use crate::scoring::{
+    finish, ChecklistResult, DimensionScore, Flag, FlagDetail, ScoreReport, Scorer,
+};
 use crate::text::{self, CueIndex, Tokens};
 use crate::transcript::Transcript;
 
@@ -222,10 +224,12 @@ pub fn score(round: &Round, t: &Transcript) -> ScoreReport {
     let cand = CandidateText::new(round, t);
     let prep = prepared(round);
     let mut flags: BTreeSet<Flag> = cand.flags.clone();
-    let (sentences, echoed) = read_sentences(&prep, &cand);
-    if echoed >= 2 {
+    let (sentences, echoes) = read_sentences(&prep, &cand);
+    let parroting = parrots(&echoes);
+    if parroting {
         flags.insert(Flag::RubricParrot);
     }
+    let flag_details = details(&cand, &echoes, parroting);
     let readings: Vec<Reading> = sentences.iter().map(read).collect();
 
     let non_answer = cand.is_empty() || cand.answers.iter().all(|a| is_non_answer(&prep, a));
@@ -239,7 +243,6 @@ pub fn score(round: &Round, t: &Transcript) -> ScoreReport {
         })
         .collect();
     let steering = cand.flags.iter().any(|f| f.is_steering());
-    let parroting = echoed >= 2;
 
     let overall = Balance::of(
         sentences
@@ -319,6 +322,7 @@ pub fn score(round: &Round, t: &Transcript) -> ScoreReport {
             dimensions,
             checklist,
             flags: flags.into_iter().collect(),
+            flag_details,
             practice: Vec::new(),
             samples: None,
         },
@@ -328,16 +332,16 @@ pub fn score(round: &Round, t: &Transcript) -> ScoreReport {
 /// An answer that gives nothing to score: empty, very short, "I don't
 /// know", not in English, or sharing nothing with the question asked.
 fn is_non_answer(prep: &Prepared, a: &crate::scoring::evidence::Answer) -> bool {
-    let w = text::words(&a.screen.clean);
+    let w = text::words(&a.screen.text);
     if w.len() < 12 || crate::coverage::is_foreign(&w) {
         return true;
     }
     let prompt: BTreeSet<String> = text::content_stems(&a.prompt).into_iter().collect();
-    let shared = text::content_stems(&a.screen.clean)
+    let shared = text::content_stems(&a.screen.text)
         .iter()
         .filter(|s| prompt.contains(*s))
         .count();
-    let on_round = !prep.index.matches(&Tokens::new(&a.screen.clean)).is_empty();
+    let on_round = !prep.index.matches(&Tokens::new(&a.screen.text)).is_empty();
     shared == 0 && !on_round
 }
 
@@ -383,19 +387,66 @@ impl Balance {
     }
 }
 
-fn read_sentences(prep: &Prepared, cand: &CandidateText) -> (Vec<Sentence>, usize) {
+/// A sentence that echoes the rubric: earns nothing either way; flagged
+/// only when the echo is sure.
+struct Echo {
+    quote: String,
+    sure: bool,
+}
+
+/// Reciting the rubric is flagged (and capped) only on sure evidence: two
+/// long copied runs, one and two more shorter ones, or four echoes.
+fn parrots(echoes: &[Echo]) -> bool {
+    let sure = echoes.iter().filter(|e| e.sure).count();
+    sure >= 2 || (sure >= 1 && echoes.len() >= 3) || echoes.len() >= 4
+}
+
+/// Most quotes shown per flag: enough to see the proof.
+const DETAILS_PER_FLAG: usize = 5;
+
+/// Every flag with the sentences that raised it; findings that did not
+/// raise a flag are shown as uncertain.
+fn details(cand: &CandidateText, echoes: &[Echo], parroting: bool) -> Vec<FlagDetail> {
+    let mut out: Vec<FlagDetail> = Vec::new();
+    let found = cand
+        .findings()
+        .map(|f| (f.flag, f.quote.clone(), f.sure))
+        .chain(
+            echoes
+                .iter()
+                .map(|e| (Flag::RubricParrot, e.quote.clone(), parroting)),
+        );
+    for (flag, quote, sure) in found {
+        let detail = FlagDetail {
+            flag,
+            quote,
+            uncertain: !sure,
+        };
+        let shown = out.iter().filter(|d| d.flag == flag).count();
+        if shown < DETAILS_PER_FLAG && !out.contains(&detail) {
+            out.push(detail);
+        }
+    }
+    out.sort_by_key(|d| (d.uncertain, d.flag));
+    out
+}
+
+fn read_sentences(prep: &Prepared, cand: &CandidateText) -> (Vec<Sentence>, Vec<Echo>) {
     let mut sentences = Vec::new();
-    let mut echoed = 0;
+    let mut echoes = Vec::new();
     for (ai, a) in cand.answers.iter().enumerate() {
         let prompt_stems: BTreeSet<String> = text::content_stems(&a.prompt).into_iter().collect();
-        for s in text::sentences(&a.screen.clean) {
+        for s in text::sentences(&a.screen.text) {
             if a.screen.is_tainted(s.start, s.start + s.text.len()) {
                 continue;
             }
             let code = s.text.starts_with("```");
             let tokens = Tokens::new(s.text);
-            if !code && prep.echo.echoes_tokens(s.text, &tokens) {
-                echoed += 1;
+            if let Some(c) = (!code).then(|| prep.echo.echo(&tokens)).flatten() {
+                echoes.push(Echo {
+                    quote: text::ellipsize(&text::squash_ws(s.text), 200),
+                    sure: c == Certainty::Sure,
+                });
                 continue;
             }
             // Code is read through its comments (that is where the "why"
@@ -448,7 +499,7 @@ fn read_sentences(prep: &Prepared, cand: &CandidateText) -> (Vec<Sentence>, usiz
             });
         }
     }
-    (sentences, echoed)
+    (sentences, echoes)
 }
 
 /// What the code itself shows: guards for edge cases, a framework call

@@ -20,6 +20,11 @@ pub struct ScoreReport {
     pub dimensions: Vec<DimensionScore>,
     pub checklist: Vec<ChecklistResult>,
     pub flags: Vec<Flag>,
+    /// Each flag with the sentence that raised it, so the user sees the
+    /// proof; also the findings that were shown but not sure enough to
+    /// change the score (`uncertain`).
+    #[serde(default)]
+    pub flag_details: Vec<FlagDetail>,
     /// The two things to practise next, weakest first.
     #[serde(default)]
     pub practice: Vec<String>,
@@ -50,6 +55,16 @@ pub struct DimensionScore {
 
 fn is_false(b: &bool) -> bool {
     !*b
+}
+
+/// A flag and the candidate's sentence that raised it.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct FlagDetail {
+    pub flag: Flag,
+    pub quote: String,
+    /// Shown, but the score is unchanged: the detector was not sure.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub uncertain: bool,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]

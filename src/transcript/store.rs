@@ -744,6 +744,7 @@ mod summary_tests {
                 }],
                 checklist: vec![],
                 flags: vec![],
+                flag_details: vec![],
                 practice: vec![],
                 samples: None,
             },

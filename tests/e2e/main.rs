@@ -20,6 +20,7 @@ mod llm_client;
 mod llm_real;
 mod polish;
 mod properties;
+mod reader_trust;
 mod reliability;
 mod review;
 mod run_cmd;

@@ -59,6 +59,7 @@ pub async fn judge<M: JudgeModel>(
             dimensions,
             checklist: offline.checklist,
             flags,
+            flag_details: offline.flag_details,
             practice: Vec::new(),
             samples: None,
         },
