@@ -32,7 +32,7 @@ fn inside(path: &Path, dir: &Path) -> bool {
 }
 
 /// The report as `--json` prints it: the documented shape (round,
-/// scorer, overall, verdict, dimensions, checklist, flags), plus optional
+/// scorer, overall, verdict, dimensions, checklist, flags, flag_details), plus optional
 /// fields only when they carry something (a dimension's
 /// `insufficient_evidence`/`capped`, `spread` and `samples` with
 /// `--samples`). What to practise is in the human output and the report.
@@ -40,6 +40,9 @@ fn design_shape(report: &ScoreReport) -> Result<serde_json::Value> {
     let mut v = serde_json::to_value(report)?;
     if let Some(obj) = v.as_object_mut() {
         obj.remove("practice");
+        // Beside `flags`, always: each flag with the sentence that raised it.
+        obj.entry("flag_details")
+            .or_insert_with(|| serde_json::Value::Array(Vec::new()));
     }
     Ok(v)
 }

@@ -23,7 +23,7 @@ pub struct ScoreReport {
     /// Each flag with the sentence that raised it, so the user sees the
     /// proof; also the findings that were shown but not sure enough to
     /// change the score (`uncertain`).
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub flag_details: Vec<FlagDetail>,
     /// The two things to practise next, weakest first.
     #[serde(default)]

@@ -38,6 +38,7 @@ fn json_has_exactly_the_designed_shape() {
         [
             "checklist",
             "dimensions",
+            "flag_details",
             "flags",
             "overall",
             "round",
