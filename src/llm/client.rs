@@ -68,6 +68,7 @@ impl std::fmt::Debug for LlmClient {
 }
 
 /// One attempt's outcome before retry bookkeeping.
+#[derive(Default)]
 struct Attempt {
     text: String,
     model: Option<String>,
@@ -355,14 +356,7 @@ impl LlmClient {
     ) -> Result<Attempt, LlmError> {
         let state = Arc::new(CallState::default());
         let client = self.openai(state.clone());
-        let mut attempt = Attempt {
-            text: String::new(),
-            model: None,
-            first_token_at: None,
-            usage: None,
-            finish_reason: None,
-            cancelled: false,
-        };
+        let mut attempt = Attempt::default();
         let attempt_start = Instant::now();
         let first_deadline = attempt_start + self.first_token_timeout;
         let chat = client.chat();
@@ -418,30 +412,7 @@ impl LlmClient {
                     return Err(self.map_error(e));
                 }
             };
-            let chunk = sse::parse(&value);
-            if let Some(msg) = chunk.error {
-                return Err(self.classify_message(400, &msg, None));
-            }
-            if chunk.model.is_some() {
-                attempt.model = chunk.model;
-            }
-            if chunk.usage.is_some() {
-                attempt.usage = chunk.usage;
-            }
-            if chunk.finish_reason.is_some() {
-                attempt.finish_reason = chunk.finish_reason;
-            }
-            if chunk.reasoning {
-                alive = true;
-            }
-            if let Some(text) = chunk.content {
-                alive = true;
-                if attempt.first_token_at.is_none() {
-                    attempt.first_token_at = Some(Instant::now());
-                }
-                attempt.text.push_str(&text);
-                on_event(StreamEvent::Token(&text));
-            }
+            alive |= self.absorb(&mut attempt, sse::parse(&value), on_event)?;
         }
         let done = state.done.load(Ordering::Relaxed);
         if !done && attempt.finish_reason.is_none() {
@@ -455,6 +426,36 @@ impl LlmClient {
             });
         }
         Ok(attempt)
+    }
+
+    /// Folds one parsed chunk into the attempt; true when the chunk shows
+    /// the model is alive (text or reasoning), which switches the deadline
+    /// from first-token to between-chunks.
+    fn absorb(
+        &self,
+        attempt: &mut Attempt,
+        chunk: sse::Chunk,
+        on_event: &mut dyn FnMut(StreamEvent<'_>),
+    ) -> Result<bool, LlmError> {
+        if let Some(msg) = chunk.error {
+            return Err(self.classify_message(400, &msg, None));
+        }
+        if chunk.model.is_some() {
+            attempt.model = chunk.model;
+        }
+        if chunk.usage.is_some() {
+            attempt.usage = chunk.usage;
+        }
+        if chunk.finish_reason.is_some() {
+            attempt.finish_reason = chunk.finish_reason;
+        }
+        let Some(text) = chunk.content else {
+            return Ok(chunk.reasoning);
+        };
+        attempt.first_token_at.get_or_insert_with(Instant::now);
+        attempt.text.push_str(&text);
+        on_event(StreamEvent::Token(&text));
+        Ok(true)
     }
 
     fn format_used(&self, format: &OutputFormat) -> FormatUsed {
