@@ -228,6 +228,22 @@ impl LlmInterviewer {
                 false,
             );
         }
+        self.draft_until_accepted(ctx, task, fallback, sink, started, deadline, armed.as_ref())
+    }
+
+    /// Drafts, checks and retries (cooler each time) until a reply passes
+    /// the checks or can be trimmed to pass; else the offline wording.
+    #[allow(clippy::too_many_arguments)]
+    fn draft_until_accepted(
+        &mut self,
+        ctx: &Context,
+        task: &Task,
+        fallback: String,
+        sink: &mut dyn Sink,
+        started: Instant,
+        deadline: Instant,
+        armed: Option<&interrupt::Armed>,
+    ) -> Reply {
         let rules = LlmInterviewer::rules(ctx, task, self.mode);
         let mut spent = Spent::default();
         let mut rejected: Vec<Problem> = Vec::new();
@@ -253,7 +269,7 @@ impl LlmInterviewer {
             let mut request = built.request;
             request.temperature = Some(TEMPERATURES[rejected.len()]);
             let left = deadline.saturating_duration_since(Instant::now());
-            let completion = match self.draft(&request, left, armed.as_ref()) {
+            let completion = match self.draft(&request, left, armed) {
                 Err(_) => return self.too_slow(sink, fallback, started, spent),
                 Ok(Err(e)) if e.is_bad_reply() && bad_replies == 0 => {
                     bad_replies += 1;
