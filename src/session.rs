@@ -121,6 +121,9 @@ pub enum Outcome {
     Thin,
     /// Only non-answers (empty, "I don't know", pasted, off topic).
     NonAnswer,
+    /// Answered earlier, but the last reply was a non-answer: leaving it
+    /// on a "Good" would praise the reply just given.
+    EndedOffAnswer,
     /// The candidate used /skip.
     Skipped,
 }
@@ -174,6 +177,8 @@ impl QuestionState {
             Outcome::Skipped
         } else if !self.answered {
             Outcome::NonAnswer
+        } else if self.last.as_ref().is_some_and(|a| a.shape != Shape::Answer) {
+            Outcome::EndedOffAnswer
         } else if all {
             Outcome::Strong
         } else if !self.covered.is_empty() {

@@ -221,6 +221,43 @@ fn non_answers_are_never_praised() {
 }
 
 #[test]
+fn a_question_left_on_an_off_topic_reply_is_not_left_with_praise() {
+    let rich = "I'd retrieve the relevant handbook sections per question and make the model answer only from them, with a citation to the section; if retrieval finds nothing above a similarity threshold it says it doesn't know and points to HR. To show legal it worked, I'd build a test set of about 600 real employee questions including ones the handbook doesn't cover, have HR label what the correct policy is, and count unsupported policy statements: 1 in 200 means at most 3 of 600, so I need the set that big to say anything. Retrieval adds maybe 300 ms on top of the 2 seconds, which is fine.";
+    let off_topic = "For chunking documents I'd use a recursive splitter with 512-token windows and 50 tokens of overlap, then put them in a vector database with HNSW and shard the index by tenant so that queries stay fast.";
+    let next_lead_in = |last: &str| {
+        let home = home();
+        let ev = session(
+            home.path(),
+            &[
+                "ml-fundamentals",
+                "--question",
+                "mlf-hallucination-grounding",
+                "--question",
+                "mlf-bias-variance-eta",
+                "--follow-ups",
+                "1",
+            ],
+            &format!("{rich}\n{last}\n"),
+        );
+        let questions: Vec<&Value> = interviewer(&ev)
+            .into_iter()
+            .filter(|t| t["kind"] == "question")
+            .collect();
+        questions[1]["text"].as_str().unwrap().to_string()
+    };
+    let praised = |text: &str| {
+        PRAISE
+            .iter()
+            .any(|p| text.split("\n\n").next().unwrap().contains(p))
+    };
+    // ending on a second good answer earns the praise; ending on a reply
+    // about something else does not, however good the first answer was
+    assert!(praised(&next_lead_in(rich)), "{}", next_lead_in(rich));
+    let after_off_topic = next_lead_in(off_topic);
+    assert!(!praised(&after_off_topic), "{after_off_topic}");
+}
+
+#[test]
 fn an_off_topic_answer_gets_a_redirect_that_names_the_topic() {
     let cat = Catalog::builtin();
     let q = cat

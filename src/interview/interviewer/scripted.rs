@@ -41,6 +41,11 @@ const AFTER_NON_ANSWER: &[&str] = &[
     "No problem, let's try something else.",
     "Let's leave that one and take another.",
 ];
+const AFTER_OFF_ANSWER: &[&str] = &[
+    "Let's leave that one there.",
+    "Okay, let's move on from that one.",
+    "Let's park that and take another.",
+];
 const AFTER_SKIP: &[&str] = &[
     "Okay, skipping that one.",
     "Fine, here's a different question.",
@@ -118,12 +123,15 @@ const NUDGE: &[&str] = &[
     "Fair enough. Here's a smaller piece.",
 ];
 const NUDGE_PLAIN: &str = "Take a guess: where would you start, and why?";
+/// The question's title goes in quotes: titles are noun phrases ("An agent
+/// that books business travel"), imperatives ("Design a semantic cache")
+/// and questions ("Is the benefits bot any good?"), and only a quote reads
+/// right for all three.
 const REDIRECT: &[&str] = &[
-    "That's not quite what I asked: this question is about {topic}.",
-    "Let's bring it back to {topic}.",
+    "That's not quite what I asked; we're on \"{topic}\".",
+    "Let's bring it back to the question: \"{topic}\".",
 ];
-const FOREIGN: &str =
-    "Could you answer in English, so I can follow? The question is about {topic}.";
+const FOREIGN: &str = "Could you answer in English, so I can follow? The question is \"{topic}\".";
 const PASTED: &str =
     "That reads like pasted text \u{2014} tell me in your own words how you'd approach it. {probe}";
 const HINT_1: &[&str] = &[
@@ -170,12 +178,13 @@ impl Scripted {
 
     /// Mark the phrases an earlier turn of this session used (on resume).
     pub fn remember(&mut self, said: &str) {
-        let pools: [&[&'static str]; 19] = [
+        let pools: [&[&'static str]; 20] = [
             FIRST,
             AFTER_STRONG,
             AFTER_PARTIAL,
             AFTER_THIN,
             AFTER_NON_ANSWER,
+            AFTER_OFF_ANSWER,
             AFTER_SKIP,
             QUOTE,
             ACKNOWLEDGE,
@@ -211,7 +220,6 @@ impl Scripted {
         let kp = |id: Option<&str>| id.and_then(|id| q.key_points.iter().find(|k| k.id == id));
         let concept = |id: Option<&str>| kp(id).map(|k| k.concept.clone()).unwrap_or_default();
         let probe = |id: Option<&str>| kp(id).map(|k| k.probe.clone());
-        let topic = lower_first(q.title.trim_end_matches('.'));
         match &f.target {
             Aim::KeyPoint(id) => {
                 let ask = probe(Some(id)).unwrap_or_else(|| "Can you go deeper on that?".into());
@@ -282,12 +290,12 @@ impl Scripted {
             },
             Aim::Redirect { key_point, foreign } => {
                 if *foreign {
-                    return FOREIGN.replace("{topic}", &topic);
+                    return fill_topic(FOREIGN, &q.title);
                 }
                 let ask = probe(key_point.as_deref())
                     .unwrap_or_else(|| "How does your answer apply to it?".into());
                 let lead = self.pick(REDIRECT).unwrap_or(REDIRECT[0]);
-                join(&[&lead.replace("{topic}", &topic), &ask])
+                join(&[&fill_topic(lead, &q.title), &ask])
             }
             Aim::Pasted => {
                 let first = q.key_points.iter().find(|k| !ctx.covered.contains(&k.id));
@@ -304,6 +312,7 @@ impl Scripted {
             Some(Outcome::Partial) => AFTER_PARTIAL,
             Some(Outcome::Thin) => AFTER_THIN,
             Some(Outcome::NonAnswer) => AFTER_NON_ANSWER,
+            Some(Outcome::EndedOffAnswer) => AFTER_OFF_ANSWER,
             Some(Outcome::Skipped) => AFTER_SKIP,
         };
         match self.pick(pool) {
@@ -379,6 +388,18 @@ fn upper_first(s: &str) -> String {
     }
 }
 
+/// Puts the title in the template's quotes; a title that ends in its own
+/// question or exclamation mark takes no full stop after the quote.
+fn fill_topic(template: &str, title: &str) -> String {
+    let title = title.trim().trim_end_matches('.');
+    let filled = template.replace("{topic}", title);
+    if title.ends_with(['?', '!']) {
+        filled.replace(&format!("{title}\"."), &format!("{title}\""))
+    } else {
+        filled
+    }
+}
+
 fn lower_first(s: &str) -> String {
     let mut c = s.chars();
     match c.next() {
@@ -433,6 +454,19 @@ impl Interviewer for Scripted {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_title_is_quoted_whatever_its_grammar() {
+        let t = "Let's bring it back to the question: \"{topic}\".";
+        assert_eq!(
+            fill_topic(t, "An agent that books business travel"),
+            "Let's bring it back to the question: \"An agent that books business travel\"."
+        );
+        assert_eq!(
+            fill_topic(t, "Is the benefits bot any good?"),
+            "Let's bring it back to the question: \"Is the benefits bot any good?\""
+        );
+    }
 
     #[test]
     fn lowercasing_keeps_acronyms_and_i() {
