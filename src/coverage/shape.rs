@@ -201,6 +201,9 @@ pub fn lacks_function_words(words: &[String]) -> bool {
 /// Words without the glue of sentences: a keyword dump, a word salad, the
 /// same few words over and over. Code is not prose and is never this.
 pub fn is_pasted(clean: &str) -> bool {
+    if is_log_dump(clean) {
+        return true;
+    }
     let prose: String = text::sentences(clean)
         .iter()
         .filter(|s| !s.text.starts_with("```") && !looks_like_code(s.text))
@@ -219,6 +222,36 @@ pub fn is_pasted(clean: &str) -> bool {
     // while a paste repeated over and over stops at its few words
     let n = w.len();
     function * 12 < n || (n >= 20 && distinct.len() * distinct.len() < 9 * n)
+}
+
+/// Lines a machine wrote: most of at least four lines lead with a
+/// timestamp or a log level (in the first three tokens, after any line
+/// number). Its `key=value` pairs look like code to the prose test, so
+/// logs need their own.
+fn is_log_dump(clean: &str) -> bool {
+    let lines: Vec<&str> = clean.lines().filter(|l| !l.trim().is_empty()).collect();
+    let logged = lines
+        .iter()
+        .filter(|l| l.split_whitespace().take(3).any(is_log_token))
+        .count();
+    lines.len() >= 4 && logged * 5 >= lines.len() * 3
+}
+
+/// `2026-11-03T10:00:11Z`, `10:00:11`, `[2026-11-03`, `INFO`, `[WARN]`.
+fn is_log_token(token: &str) -> bool {
+    let t = token.trim_matches(|c: char| "[]()<>:,".contains(c));
+    let level = matches!(
+        t,
+        "TRACE" | "DEBUG" | "INFO" | "WARN" | "WARNING" | "ERROR" | "FATAL" | "CRITICAL"
+    );
+    let digits_with = |sep: char, parts: usize| {
+        let p: Vec<&str> = t.split(sep).collect();
+        p.len() >= parts
+            && p[..parts]
+                .iter()
+                .all(|x| x.len() >= 2 && x.starts_with(|c: char| c.is_ascii_digit()))
+    };
+    level || digits_with('-', 3) || digits_with(':', 3)
 }
 
 fn looks_like_code(s: &str) -> bool {
@@ -288,6 +321,19 @@ mod tests {
         assert!(!is_pasted(
             "```python\ndef f(x):\n    return sorted(x, key=lambda p: p[0])\n```"
         ));
+        let log: String = (0..6)
+            .map(|i| {
+                format!(
+                    "L{i:05} 2026-11-03T10:0{i}:11Z INFO worker-3 request_id=ab{i}c status=200\n"
+                )
+            })
+            .collect();
+        assert!(is_pasted(&log));
+        assert!(is_pasted(
+            &log.replace("L0000", "").replace("2026-11-03T", "")
+        ));
+        // an answer that quotes one log line is still an answer
+        assert!(!is_pasted("The worker logged `2026-11-03T10:00:11Z ERROR timeout` once, then recovered.\nI'd alert on the error rate, not single lines.\nAnd I'd keep the logs for a week.\nThat is enough to debug it."));
         assert!(!is_pasted("so what I would do is first split the pages by heading and then embed each piece and keep the page permissions with it so nobody sees what they should not"));
     }
 
