@@ -227,7 +227,7 @@ pub struct Session {
     warned: bool,
 }
 
-/// Seconds before the end at which the candidate is warned.
+/// The most time before the end at which the candidate is warned.
 pub const WARN_AT: Duration = Duration::from_secs(5 * 60);
 
 impl Session {
@@ -289,14 +289,20 @@ impl Session {
         Duration::from_secs(self.plan.minutes as u64 * 60).saturating_sub(elapsed)
     }
 
-    /// True once, when the clock first crosses five minutes left (only in
-    /// rounds longer than ten minutes, where the warning means something).
+    /// How long before the end the candidate is warned: five minutes, or
+    /// a fifth of a shorter round (two minutes of a ten-minute round), so
+    /// every round gets its warning while there is time to act on it.
+    pub fn warn_at(&self) -> Duration {
+        WARN_AT.min(Duration::from_secs(self.plan.minutes as u64 * 60 / 5))
+    }
+
+    /// True once, when the clock first crosses [`Session::warn_at`].
     pub fn take_warning(&mut self, elapsed: Duration) -> bool {
-        if self.warned || self.plan.minutes <= 10 {
+        if self.warned {
             return false;
         }
         let left = self.time_left(elapsed);
-        if left <= WARN_AT && left > Duration::ZERO {
+        if left <= self.warn_at() && left > Duration::ZERO {
             self.warned = true;
             return true;
         }
@@ -471,7 +477,7 @@ impl Session {
             c
         });
         s.previous = previous;
-        s.warned = s.time_left(elapsed) <= WARN_AT;
+        s.warned = s.time_left(elapsed) <= s.warn_at();
         let resume = match last {
             Some(LastTurn::Interviewer(text)) if s.current.is_some() => Resume::Reask(text),
             None => Resume::Decide(s.start(round, elapsed)),
@@ -1169,6 +1175,13 @@ mod tests {
         assert!(!s.take_warning(Duration::from_secs(60)));
         assert!(s.take_warning(Duration::from_secs(26 * 60)));
         assert!(!s.take_warning(Duration::from_secs(27 * 60)));
+        // a short round is warned a fifth of its time before the end
+        for (minutes, quiet, warns) in [(10, 7 * 60 + 59, 8 * 60), (5, 3 * 60 + 59, 4 * 60)] {
+            let mut short = Session::new(&r, "mid", Some(minutes), Some(2), None, 1, &[]);
+            short.start(&r, Duration::ZERO);
+            assert!(!short.take_warning(Duration::from_secs(quiet)), "{minutes}");
+            assert!(short.take_warning(Duration::from_secs(warns)), "{minutes}");
+        }
         let q = r.question(&s.asked[0]).unwrap().clone();
         let a = analyse(&q, "something about chunking");
         assert_eq!(

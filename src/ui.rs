@@ -1,6 +1,7 @@
 //! Output helpers every layer that prints shares: colour and terminal
-//! detection, the interview clock, one-line errors, quiet broken pipes and
-//! private (0600) output files.
+//! detection, the terminal's width and word wrap, the interview clock,
+//! one-line errors, quiet broken pipes, short quotes, how this binary was
+//! invoked, and private (0600) output files.
 //!
 //! This module imports nothing else from the crate, so the interview, the
 //! review side and the commands can all use it without a cycle.
@@ -64,6 +65,192 @@ impl Style {
     }
     pub fn magenta(&self, s: &str) -> String {
         self.paint("35", s)
+    }
+}
+
+/// The width of the terminal on stdout, read afresh on each call so text
+/// shown after a resize fits the new width. None when stdout is not a
+/// terminal (a pipe gets lines as they are).
+pub fn term_width() -> Option<usize> {
+    if !std::io::stdout().is_terminal() {
+        return None;
+    }
+    // SAFETY: TIOCGWINSZ writes one winsize into the struct we own.
+    let mut size: libc::winsize = unsafe { std::mem::zeroed() };
+    let ok = unsafe { libc::ioctl(libc::STDOUT_FILENO, libc::TIOCGWINSZ, &mut size) } == 0;
+    if ok && size.ws_col > 0 {
+        return Some(size.ws_col as usize);
+    }
+    std::env::var("COLUMNS")
+        .ok()
+        .and_then(|c| c.trim().parse().ok())
+        .filter(|c: &usize| *c > 0)
+}
+
+/// Wrap text at word boundaries to `width` columns, the first line starting
+/// at column `start` and later lines indented by `indent` spaces.
+pub fn wrap(text: &str, width: usize, start: usize, indent: usize) -> String {
+    let mut w = Wrapper::new(start, indent);
+    let mut out = w.push(text, Some(width));
+    out.push_str(&w.finish(Some(width)));
+    out
+}
+
+/// Word wrap for text that arrives in pieces (a model's reply streaming
+/// in): a word is held back until it is complete, then placed on the line
+/// or on the next one. Existing line breaks are kept; a word longer than a
+/// line is split, as nothing else fits. Code inside a ``` fence is never
+/// wrapped (a broken code line reads as different code). Widths count
+/// characters, which is right for the text an interview shows. With no
+/// width, text passes through untouched.
+#[derive(Debug, Default)]
+pub struct Wrapper {
+    col: usize,
+    indent: usize,
+    /// At the start of a line: the next word goes here whatever its length.
+    fresh: bool,
+    word: String,
+    spaces: usize,
+    /// Inside a ``` fence: lines pass as they are.
+    code: bool,
+}
+
+impl Wrapper {
+    pub fn new(start: usize, indent: usize) -> Wrapper {
+        Wrapper {
+            col: start,
+            indent,
+            fresh: start == 0,
+            ..Wrapper::default()
+        }
+    }
+
+    /// What to print for `text` now.
+    pub fn push(&mut self, text: &str, width: Option<usize>) -> String {
+        let Some(width) = width else {
+            return text.to_string();
+        };
+        let width = width.max(self.indent + 10);
+        let mut out = String::with_capacity(text.len() + 8);
+        for c in text.chars() {
+            match c {
+                '\n' => {
+                    self.place(&mut out, width);
+                    self.spaces = 0;
+                    out.push('\n');
+                    self.col = 0;
+                    self.fresh = true;
+                }
+                ' ' => {
+                    self.place(&mut out, width);
+                    self.spaces += 1;
+                }
+                _ => self.word.push(c),
+            }
+        }
+        out
+    }
+
+    /// The held-back end of the text.
+    pub fn finish(&mut self, width: Option<usize>) -> String {
+        let mut out = String::new();
+        if let Some(width) = width {
+            self.place(&mut out, width.max(self.indent + 10));
+        }
+        self.spaces = 0;
+        out
+    }
+
+    fn place(&mut self, out: &mut String, width: usize) {
+        if self.word.is_empty() {
+            return;
+        }
+        if self.fresh && self.word.starts_with("```") {
+            self.code = !self.code;
+        }
+        let w = self.word.chars().count();
+        if self.code || (self.fresh && self.word.starts_with("```")) {
+            out.push_str(&" ".repeat(self.spaces));
+            out.push_str(&std::mem::take(&mut self.word));
+            self.col += self.spaces + w;
+            self.spaces = 0;
+            self.fresh = false;
+            return;
+        }
+        if !self.fresh && self.col + self.spaces + w > width {
+            self.new_line(out);
+        } else {
+            out.push_str(&" ".repeat(self.spaces));
+            self.col += self.spaces;
+        }
+        self.spaces = 0;
+        for c in std::mem::take(&mut self.word).chars() {
+            if self.col >= width {
+                self.new_line(out);
+            }
+            out.push(c);
+            self.col += 1;
+        }
+        self.fresh = false;
+    }
+
+    fn new_line(&mut self, out: &mut String) {
+        out.push('\n');
+        out.push_str(&" ".repeat(self.indent));
+        self.col = self.indent;
+    }
+}
+
+/// A quote for a one-line display: at most `max` characters, cut at a word
+/// boundary, with an ellipsis wherever the quote stops short of the end of
+/// a sentence, so a cut is never mistaken for what was said in full.
+pub fn excerpt(quote: &str, max: usize) -> String {
+    let squashed = quote.split_whitespace().collect::<Vec<_>>().join(" ");
+    let mut shown = if squashed.chars().count() > max {
+        let cut: String = squashed.chars().take(max).collect();
+        match cut.rfind(' ') {
+            Some(i) if i > 0 => cut[..i].to_string(),
+            _ => cut,
+        }
+    } else {
+        squashed
+    };
+    let ends_sentence = shown.ends_with(['.', '!', '?', '…', ')', '"', '`']);
+    if !ends_sentence {
+        shown = shown
+            .trim_end_matches([',', ';', ':', ' ', '-'])
+            .to_string();
+        shown.push('…');
+    }
+    shown
+}
+
+/// How to run this binary again in a hint: `mockround` when it was found on
+/// the PATH, the `cargo run` form when it runs from a cargo target
+/// directory (the README's set-up), else the path it was started by.
+pub fn invoked_as() -> String {
+    let arg0 = std::env::args_os().next().unwrap_or_default();
+    invoked_form(Path::new(&arg0))
+}
+
+fn invoked_form(arg0: &Path) -> String {
+    let parent = arg0.parent().filter(|p| !p.as_os_str().is_empty());
+    let Some(dir) = parent else {
+        return "mockround".into();
+    };
+    let in_target = |profile: &str| {
+        dir.file_name().is_some_and(|d| d == profile)
+            && dir
+                .parent()
+                .and_then(|p| p.file_name())
+                .is_some_and(|t| t == "target")
+    };
+    if in_target("release") {
+        "cargo run --release --".into()
+    } else if in_target("debug") {
+        "cargo run --".into()
+    } else {
+        arg0.display().to_string()
     }
 }
 
@@ -142,4 +329,79 @@ pub fn write_private(path: &Path, bytes: &[u8]) -> Result<()> {
     tmp.persist(path)
         .map_err(|e| anyhow::anyhow!("cannot write {shown}: {}", e.error))?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn wrap_breaks_at_words_and_keeps_lines() {
+        let text = "the summariser reads which chunks\nmatter most";
+        let got = wrap(text, 12, 0, 0);
+        assert_eq!(got, "the\nsummariser\nreads which\nchunks\nmatter most");
+        let wrapped = wrap("a b c d e f g h i j k l m n o p", 14, 4, 2);
+        assert!(wrapped.lines().count() > 1, "{wrapped:?}");
+        for line in wrapped.lines().skip(1) {
+            assert!(
+                line.starts_with("  ") && line.chars().count() <= 14,
+                "{line:?}"
+            );
+        }
+        // the first line starts after a label
+        assert_eq!(wrap("alpha beta", 14, 8, 0), "alpha\nbeta");
+        // pieces as they stream in wrap the same as the whole text
+        let mut w = Wrapper::new(14, 0);
+        let pieces = ["The summ", "ariser reads ", "which", " chunks matter most"];
+        let mut streamed: String = pieces.iter().map(|p| w.push(p, Some(24))).collect();
+        streamed.push_str(&w.finish(Some(24)));
+        assert_eq!(streamed, wrap(&pieces.concat(), 24, 14, 0));
+        assert_eq!(streamed, "The\nsummariser reads which\nchunks matter most");
+        // code in a fence keeps its lines, the text after it wraps again
+        let fenced = "Look:\n```python\nx = compute(alpha, beta)\n```\nwhat breaks";
+        assert_eq!(
+            wrap(fenced, 12, 0, 0),
+            "Look:\n```python\nx = compute(alpha, beta)\n```\nwhat breaks"
+        );
+        assert_eq!(
+            wrap("```\ncode\n```\none two three", 10, 0, 0)
+                .lines()
+                .last(),
+            Some("three")
+        );
+        // a word longer than the line is split rather than overflowing
+        assert!(wrap(&"x".repeat(25), 10, 0, 0)
+            .lines()
+            .all(|l| l.len() <= 10));
+    }
+
+    #[test]
+    fn excerpts_end_at_a_word_with_an_ellipsis_unless_a_sentence_ends() {
+        assert_eq!(excerpt("It returns early.", 80), "It returns early.");
+        assert_eq!(
+            excerpt("so the empty list returns", 80),
+            "so the empty list returns…"
+        );
+        let long = excerpt("one two three four five six", 15);
+        assert_eq!(long, "one two three…");
+        assert_eq!(excerpt("we cache it, then", 80), "we cache it, then…");
+        assert_eq!(excerpt("first,", 80), "first…");
+    }
+
+    #[test]
+    fn the_hint_names_the_command_the_way_it_was_run() {
+        assert_eq!(invoked_form(Path::new("mockround")), "mockround");
+        assert_eq!(
+            invoked_form(Path::new("/src/mockround/target/release/mockround")),
+            "cargo run --release --"
+        );
+        assert_eq!(
+            invoked_form(Path::new("target/debug/mockround")),
+            "cargo run --"
+        );
+        assert_eq!(
+            invoked_form(Path::new("/opt/bin/mockround")),
+            "/opt/bin/mockround"
+        );
+    }
 }

@@ -181,12 +181,15 @@ pub(super) fn finish(
     input: &mut dyn LineSource,
 ) -> Result<ExitCode> {
     let style = Style::detect();
+    // The hint names the command the way this binary was run, so it works
+    // for someone who followed the README's `cargo run` set-up.
+    let me = crate::ui::invoked_as();
     match outcome.status {
         EndStatus::Interrupted => {
             println!(
                 "{}",
                 style.dim(&format!(
-                    "Session {} saved. `mockround resume {}` continues it; `mockround score {}` scores what is there.",
+                    "Session {} saved. `{me} resume {}` continues it; `{me} score {}` scores what is there.",
                     outcome.id, outcome.id, outcome.id
                 ))
             );
@@ -196,7 +199,7 @@ pub(super) fn finish(
             println!(
                 "{}",
                 style.dim(&format!(
-                    "Session {} saved without a score. `mockround score {}` scores it later.",
+                    "Session {} saved without a score. `{me} score {}` scores it later.",
                     outcome.id, outcome.id
                 ))
             );

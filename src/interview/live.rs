@@ -81,6 +81,19 @@ fn recorded_coverage(t: &Transcript) -> std::collections::BTreeMap<String, BTree
     out
 }
 
+/// The note after Ctrl-C at the prompt: what was discarded and how to get
+/// it back, then the ways out.
+fn interrupted(discarded: usize) -> String {
+    let what = match discarded {
+        0 => "Ctrl-C discards what you are typing".to_string(),
+        1 => "discarded the line you were typing; press Up to get it back".to_string(),
+        n => format!("discarded the {n} lines you were typing; press Up to get them back"),
+    };
+    format!(
+        "{what}. /quit leaves, /end finishes and scores, Ctrl-D saves and stops (resume later)."
+    )
+}
+
 /// Build a new session id: sortable by time, unique enough to type a prefix.
 pub fn new_id(seed: u64) -> String {
     let now = Timestamp::now();
@@ -545,16 +558,26 @@ impl<'a> Live<'a> {
         Ok(())
     }
 
-    fn prompt(&self) -> String {
+    /// Where the round stands, before the prompt. On a terminal it is a
+    /// line of its own and the prompt is a short `› `: the line editor
+    /// redraws only the prompt's line on a resize, and a long prompt made
+    /// that line wrap and show twice.
+    fn prompt(&mut self) -> String {
         let left = self.session.time_left(self.elapsed());
-        let p = format!(
-            "[{} · Q{}/{} · {} left] › ",
+        let status = format!(
+            "[{} · Q{}/{} · {} left]",
             self.round.id,
             self.session.question_number().max(1),
             self.session.plan.questions,
             clock(left)
         );
-        self.console.style.dim(&p)
+        if self.console.style.tty && self.input.interactive() {
+            let shown = self.console.style.dim(&status);
+            self.console.line(&shown);
+            self.console.style.dim("› ")
+        } else {
+            self.console.style.dim(&format!("{status} › "))
+        }
     }
 
     /// Read until the candidate answers (Some(next step)) or the session
@@ -577,19 +600,26 @@ impl<'a> Live<'a> {
                         self.console.note("/edit needs a terminal; in a pipe, wrap a multi-line answer in \"\"\" lines");
                         continue;
                     }
-                    match editor::edit_answer(&self.last_interviewer) {
-                        Ok(Some(text)) => return self.take_answer(text).map(Some),
-                        Ok(None) => self.console.note("the editor came back empty; nothing was sent"),
+                    let asked = self.under_discussion().join("\n\n");
+                    match editor::edit_answer(&asked) {
+                        Ok(Some(text)) => {
+                            self.console.taken(&text);
+                            return self.take_answer(text).map(Some);
+                        }
+                        Ok(None) => self
+                            .console
+                            .note("the editor came back empty; nothing was sent"),
                         Err(e) => self.console.warn(&format!("{e:#}")),
                     }
                 }
                 Input::Command(Command::Help) => {
                     let h = commands::help();
-                    self.console.line(&h);
+                    self.console.text(&h);
                 }
                 Input::Command(Command::Repeat) => {
-                    let text = self.last_interviewer.clone();
-                    self.show_again(&text);
+                    for text in self.under_discussion() {
+                        self.show_again(&text);
+                    }
                 }
                 Input::Command(Command::Time) => {
                     let left = self.session.time_left(elapsed);
@@ -613,17 +643,34 @@ impl<'a> Live<'a> {
                     self.console.note("skipped");
                     return Ok(Some(self.session.skip(self.round, self.elapsed())));
                 }
-                Input::Command(Command::End) => return Ok(Some(Next::WrapUp(WrapReason::Requested))),
+                Input::Command(Command::End) => {
+                    return Ok(Some(Next::WrapUp(WrapReason::Requested)))
+                }
                 Input::Command(Command::Quit) => {
                     self.quit = true;
                     return Ok(None);
                 }
                 Input::BadCommand(msg) => self.console.warn(&msg),
-                Input::Interrupted => self.console.note(
-                    "Ctrl-C discards the line being typed. /quit leaves, /end finishes and scores, Ctrl-D saves and stops (resume later).",
-                ),
+                Input::Interrupted { discarded } => self.console.note(&interrupted(discarded)),
                 Input::Eof => return Ok(None),
             }
+        }
+    }
+
+    /// What `/repeat` shows: the question being discussed and its latest
+    /// follow-up (hints are not part of the exchange, so a hint is never
+    /// what comes back).
+    fn under_discussion(&self) -> Vec<String> {
+        let asked: Vec<&String> = self
+            .exchange
+            .iter()
+            .filter(|(r, _)| *r == Role::Interviewer)
+            .map(|(_, t)| t)
+            .collect();
+        match asked.as_slice() {
+            [] => vec![self.last_interviewer.clone()],
+            [question] => vec![question.to_string()],
+            [question, .., latest] => vec![question.to_string(), latest.to_string()],
         }
     }
 

@@ -443,6 +443,7 @@ fn locate_evidence(r: &mut Review) {
                     continue;
                 }
                 if let Some((start, end)) = find_quote(&rt.turn.text, quote) {
+                    let (start, end) = whole_words(&rt.turn.text, start, end);
                     add_span(&mut rt.spans, start, end, number);
                     found = Some(i);
                     break;
@@ -466,6 +467,19 @@ fn locate_evidence(r: &mut Review) {
         }
     }
     r.evidence = evidence;
+}
+
+/// Widen a quoted range to whole words, so a mark never lands inside one
+/// (a judge may quote "the sam" of "the same").
+fn whole_words(text: &str, mut start: usize, mut end: usize) -> (usize, usize) {
+    let inside = |c: char| c.is_alphanumeric() || c == '\'' || c == '\u{2019}';
+    while let Some(c) = text[..start].chars().next_back().filter(|c| inside(*c)) {
+        start -= c.len_utf8();
+    }
+    while let Some(c) = text[end..].chars().next().filter(|c| inside(*c)) {
+        end += c.len_utf8();
+    }
+    (start, end)
 }
 
 /// Merge a new span into a sorted list of disjoint spans.
@@ -602,6 +616,18 @@ mod tests {
         let (s, e) = find_quote(text, "evaluate on a golden set.").unwrap();
         assert_eq!(&text[s..e], "EVALUATE on a golden set");
         assert!(find_quote(text, "not in there").is_none());
+    }
+
+    #[test]
+    fn a_quote_cut_inside_a_word_is_marked_to_the_word_end() {
+        let text = "Both go in the same arm, then stop.";
+        let (s, e) = find_quote(text, "in the sam").unwrap();
+        assert_eq!(&text[s..e], "in the sam");
+        let (s, e) = whole_words(text, s, e);
+        assert_eq!(&text[s..e], "in the same");
+        let (s, e) = find_quote(text, "oth go").unwrap();
+        let (s, e) = whole_words(text, s, e);
+        assert_eq!(&text[s..e], "Both go");
     }
 
     #[test]

@@ -31,6 +31,10 @@ fn bar(score: Option<u8>) -> String {
     }
 }
 
+/// The most of an evidence quote the score screen shows; a quote that
+/// stops short of its sentence's end is shown with an ellipsis.
+const QUOTE_SHOWN: usize = 300;
+
 pub fn render(
     round: &Round,
     report: &ScoreReport,
@@ -96,7 +100,10 @@ pub fn render(
                 out,
                 "  {} {}",
                 style.dim("said:  "),
-                style.cyan(&format!("\u{201C}{e}\u{201D}"))
+                style.cyan(&format!(
+                    "\u{201C}{}\u{201D}",
+                    crate::ui::excerpt(e, QUOTE_SHOWN)
+                ))
             );
         }
         out.push('\n');

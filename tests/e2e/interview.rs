@@ -288,7 +288,11 @@ fn eof_mid_question_leaves_a_resumable_session() {
     let ev = events(&session_files(home.path())[0]);
     assert_eq!(ev.last().unwrap()["type"], "end");
     assert_eq!(ev.last().unwrap()["status"], "interrupted");
-    assert!(stdout_of(&out).contains("mockround resume"));
+    assert!(
+        stdout_of(&out).contains(" resume 20"),
+        "{}",
+        stdout_of(&out)
+    );
 }
 
 #[test]

@@ -184,3 +184,142 @@ fn resuming_a_session_that_stopped_while_being_scored_says_how_to_finish_it() {
         "{err}"
     );
 }
+
+/// The interviewer turns of a session file of one kind, in order.
+fn interviewer_texts(home: &Path, kind: &str) -> Vec<String> {
+    let ev = events(&session_files(home)[0]);
+    turns(&ev)
+        .iter()
+        .filter(|t| t["role"] == "interviewer" && t["kind"] == kind)
+        .map(|t| t["text"].as_str().unwrap().to_string())
+        .collect()
+}
+
+#[test]
+fn the_repl_names_ambiguous_commands_and_repeats_the_question_not_the_hint() {
+    let home = home();
+    let out = mockround(home.path())
+        .args([
+            "start",
+            "coding",
+            "--questions",
+            "1",
+            "--seed",
+            "4",
+            "--no-score",
+        ])
+        .write_stdin("/h\n/help\nI would use a dict.\n/hint\n/repeat\n")
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr_of(&out));
+    let text = stdout_of(&out);
+    assert!(text.contains("/h could be /help or /hint"), "{text}");
+    assert!(
+        text.contains("Alt-Enter"),
+        "/help says how to add a line: {text}"
+    );
+    let question = &interviewer_texts(home.path(), "question")[0];
+    let follow_up = interviewer_texts(home.path(), "follow_up");
+    let hint = &interviewer_texts(home.path(), "hint")[0];
+    let latest = follow_up.last().expect("a thin answer gets a follow-up");
+    // shown when asked and again by /repeat, with the latest follow-up;
+    // the hint only once
+    assert_eq!(text.matches(question.as_str()).count(), 2, "{text}");
+    assert_eq!(text.matches(latest.as_str()).count(), 2, "{text}");
+    assert_eq!(text.matches(hint.as_str()).count(), 1, "{text}");
+    let repeated = text.rfind(question.as_str()).unwrap();
+    assert!(text[repeated..].contains(latest.as_str()));
+}
+
+#[test]
+fn the_resume_hint_is_in_the_form_the_binary_was_run() {
+    let bin = assert_cmd::cargo::cargo_bin("mockround");
+    let hint = |arg0: Option<&str>| {
+        let home = home();
+        let mut cmd = std::process::Command::new(&bin);
+        if let Some(a) = arg0 {
+            std::os::unix::process::CommandExt::arg0(&mut cmd, a);
+        }
+        let out = cmd
+            .env("MOCKROUND_HOME", home.path())
+            .env("NO_COLOR", "1")
+            .env_remove("OPENAI_API_KEY")
+            .env_remove("OPENAI_BASE_URL")
+            .env_remove("MOCKROUND_MODEL")
+            .args(["start", "coding", "--questions", "2", "--seed", "1"])
+            .stdin(std::process::Stdio::piped())
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{}", stderr_of(&out));
+        let text = stdout_of(&out);
+        let line = text
+            .lines()
+            .find(|l| l.contains(" continues it"))
+            .unwrap_or_default();
+        line.to_string()
+    };
+    // found on the PATH: the plain command
+    let plain = hint(Some("mockround"));
+    assert!(plain.contains("`mockround resume 20"), "{plain}");
+    // started from a build directory: `cargo run`, or the path it was run by
+    let built = hint(None);
+    let shown = if bin
+        .parent()
+        .and_then(|d| d.parent())
+        .is_some_and(|t| t.ends_with("target"))
+    {
+        "`cargo run --".to_string()
+    } else {
+        format!("`{}", bin.display())
+    };
+    assert!(
+        built.contains(&shown) && built.contains(" resume 20"),
+        "{built}"
+    );
+    assert!(!built.contains("`mockround resume"), "{built}");
+}
+
+#[test]
+fn evidence_cut_short_of_its_sentence_ends_with_an_ellipsis() {
+    let home = home();
+    let path = home.path().join("long.txt");
+    let sentence = "I would chunk the pages by heading and keep each chunk small enough to embed well, \
+        then embed every chunk with the same model, store the vectors with the page id and the heading path, \
+        retrieve the top twenty by cosine similarity, rerank them with a cross-encoder, \
+        and keep only the best five for the prompt so the context stays short and the answer cites its sources.";
+    write(
+        &path,
+        &format!(
+            "# Round: system-design\n\nInterviewer: Design search over a company wiki with an LLM answering questions.\n\nCandidate: {sentence}\n"
+        ),
+    );
+    let out = mockround(home.path())
+        .args(["score", path.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr_of(&out));
+    let text = stdout_of(&out);
+    let quotes: Vec<&str> = text
+        .lines()
+        .filter_map(|l| l.trim_start().strip_prefix("said:"))
+        .map(str::trim)
+        .collect();
+    assert!(!quotes.is_empty(), "{text}");
+    for q in quotes {
+        let inner = q
+            .trim_start_matches('\u{201C}')
+            .trim_end_matches('\u{201D}');
+        // whole words only, and a quote that stops mid-sentence says so
+        let last = inner.trim_end_matches('…').split(' ').next_back().unwrap();
+        assert!(
+            sentence
+                .split(' ')
+                .any(|w| w == last || w.trim_end_matches(',') == last),
+            "{q}"
+        );
+        assert!(inner.ends_with('…') || inner.ends_with('.'), "{q}");
+        if !sentence.starts_with(inner) || inner.len() < sentence.len() {
+            assert!(inner.ends_with('…'), "{q}");
+        }
+    }
+}

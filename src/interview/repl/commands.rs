@@ -32,7 +32,7 @@ pub const COMMANDS: &[Spec] = &[
     Spec {
         command: Command::Repeat,
         name: "/repeat",
-        help: "show the interviewer's last message again",
+        help: "show the question again, with the latest follow-up",
     },
     Spec {
         command: Command::Skip,
@@ -61,16 +61,21 @@ pub const COMMANDS: &[Spec] = &[
     },
 ];
 
+/// How answers are typed; README.md, "In the interview", says the same.
+const HOW_TO_ANSWER: &str = "\
+Answers: type and press Enter. A command may be shortened while it stays unique (/sk for /skip).
+Several lines: Alt-Enter starts a new line without sending; a ``` fence keeps the answer open
+  until it is closed; a pasted block arrives whole; /edit opens your editor.
+Ctrl-C discards what you are typing (a whole open block too) and says so; press Up to get it back.
+Ctrl-D saves and stops (resume later).";
+
 /// The `/help` text.
 pub fn help() -> String {
     let mut out = String::from("Commands:\n");
     for spec in COMMANDS {
         out.push_str(&format!("  {:<8} {}\n", spec.name, spec.help));
     }
-    out.push_str(
-        "Answers: type and press Enter. For several lines, open a ``` fence (the answer continues until it is closed),\n\
-         paste a block, or use /edit. Ctrl-C discards the line you are typing; Ctrl-D saves and stops (resume later).",
-    );
+    out.push_str(HOW_TO_ANSWER);
     out
 }
 
@@ -97,10 +102,20 @@ pub fn parse(line: &str) -> Result<Option<Command>, String> {
         .iter()
         .filter(|s| s.name.starts_with(&lower))
         .collect();
-    if matches.len() == 1 {
-        return Ok(Some(matches[0].command));
+    match matches.as_slice() {
+        [one] => Ok(Some(one.command)),
+        [] => Err(format!("unknown command {word}; /help lists the commands")),
+        many => Err(format!("{word} could be {}", either(many))),
     }
-    Err(format!("unknown command {word}; /help lists the commands"))
+}
+
+/// "/help or /hint", "/a, /b or /c".
+fn either(specs: &[&Spec]) -> String {
+    let names: Vec<&str> = specs.iter().map(|s| s.name).collect();
+    match names.split_last() {
+        Some((last, rest)) if !rest.is_empty() => format!("{} or {last}", rest.join(", ")),
+        _ => names.join(""),
+    }
 }
 
 #[cfg(test)]
@@ -116,5 +131,16 @@ mod tests {
         assert_eq!(parse("/usr/bin/python is where"), Ok(None));
         assert_eq!(parse("plain answer"), Ok(None));
         assert!(help().contains("/edit"));
+    }
+
+    #[test]
+    fn an_ambiguous_prefix_names_the_commands_it_could_be() {
+        assert_eq!(parse("/h"), Err("/h could be /help or /hint".into()));
+        assert_eq!(parse("/he"), Ok(Some(Command::Help)));
+        assert_eq!(parse("/hi"), Ok(Some(Command::Hint)));
+        // every command is reachable by its own full name
+        for spec in COMMANDS {
+            assert_eq!(parse(spec.name), Ok(Some(spec.command)));
+        }
     }
 }

@@ -13,7 +13,11 @@ use rustyline::highlight::Highlighter;
 use rustyline::hint::Hinter;
 use rustyline::history::DefaultHistory;
 use rustyline::validate::{ValidationContext, ValidationResult, Validator};
-use rustyline::{Cmd, Editor, EventHandler, Helper, KeyCode, KeyEvent, Modifiers};
+use rustyline::{
+    Cmd, ConditionalEventHandler, Editor, Event, EventContext, EventHandler, Helper, KeyCode,
+    KeyEvent, Modifiers, RepeatCount,
+};
+use std::sync::{Arc, Mutex};
 
 use super::commands::{self, Command};
 
@@ -24,8 +28,11 @@ pub enum Input {
     Command(Command),
     /// A slash command that does not exist (message ready to show).
     BadCommand(String),
-    /// Ctrl-C at the prompt.
-    Interrupted,
+    /// Ctrl-C at the prompt; `discarded` lines of typed text were put in
+    /// the history, so Up brings them back.
+    Interrupted {
+        discarded: usize,
+    },
     /// Ctrl-D or end of input.
     Eof,
 }
@@ -102,8 +109,22 @@ impl Validator for AnswerHelper {
 }
 impl Helper for AnswerHelper {}
 
+/// Ctrl-C: keep what was typed (a whole open block too) before the line
+/// editor drops it, so it can go into the history.
+struct KeepOnInterrupt(Arc<Mutex<String>>);
+
+impl ConditionalEventHandler for KeepOnInterrupt {
+    fn handle(&self, _: &Event, _: RepeatCount, _: bool, ctx: &EventContext) -> Option<Cmd> {
+        if let Ok(mut kept) = self.0.lock() {
+            *kept = ctx.line().to_string();
+        }
+        Some(Cmd::Interrupt)
+    }
+}
+
 pub struct Terminal {
     editor: Editor<AnswerHelper, DefaultHistory>,
+    interrupted: Arc<Mutex<String>>,
 }
 
 impl Terminal {
@@ -119,7 +140,35 @@ impl Terminal {
             KeyEvent(KeyCode::Enter, Modifiers::ALT),
             EventHandler::Simple(Cmd::Newline),
         );
-        Ok(Terminal { editor })
+        let interrupted = Arc::new(Mutex::new(String::new()));
+        editor.bind_sequence(
+            KeyEvent::ctrl('C'),
+            EventHandler::Conditional(Box::new(KeepOnInterrupt(interrupted.clone()))),
+        );
+        Ok(Terminal {
+            editor,
+            interrupted,
+        })
+    }
+
+    /// After Ctrl-C: put what was being typed into the history (Up brings
+    /// it back) and say how many lines that was.
+    fn keep_interrupted_text(&mut self) -> String {
+        self.interrupted
+            .lock()
+            .map(|mut k| std::mem::take(&mut *k))
+            .unwrap_or_default()
+    }
+
+    fn keep_interrupted(&mut self) -> Input {
+        let kept = self.keep_interrupted_text();
+        if kept.trim().is_empty() {
+            return Input::Interrupted { discarded: 0 };
+        }
+        let _ = self.editor.add_history_entry(kept.as_str());
+        Input::Interrupted {
+            discarded: kept.lines().count(),
+        }
     }
 }
 
@@ -133,7 +182,7 @@ impl LineSource for Terminal {
                 }
                 classify(line)
             }
-            Err(ReadlineError::Interrupted) => Input::Interrupted,
+            Err(ReadlineError::Interrupted) => self.keep_interrupted(),
             Err(ReadlineError::Eof) => Input::Eof,
             Err(_) => Input::Eof,
         }
@@ -144,10 +193,10 @@ impl LineSource for Terminal {
     }
 
     fn read_short(&mut self, prompt: &str) -> Option<String> {
-        match self.editor.readline(prompt) {
-            Ok(line) => Some(line.trim().to_string()),
-            Err(_) => None,
-        }
+        let line = self.editor.readline(prompt);
+        // a yes/no or a score is not worth keeping after Ctrl-C
+        let _ = self.keep_interrupted_text();
+        line.ok().map(|l| l.trim().to_string())
     }
 }
 

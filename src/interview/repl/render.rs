@@ -1,13 +1,20 @@
 //! How the session looks in the terminal: colour only on a terminal without
 //! `NO_COLOR`, a spinner only until the first token of a model's reply, and
 //! plain `Interviewer:` lines when stdout is a pipe so the output reads like
-//! the plain-text transcript format.
+//! the plain-text transcript format. On a terminal, text is wrapped at word
+//! boundaries to the width the terminal has when it is shown (read again
+//! for every piece, so a resize applies to what comes next).
 
 use std::io::Write;
 use std::time::Duration;
 
 use crate::interview::interviewer::Sink;
-use crate::ui::Style;
+use crate::ui::{self, Style, Wrapper};
+
+/// The label before an interviewer turn on a terminal, "Interviewer › ".
+const LABEL_WIDTH: usize = 14;
+/// How much of an answer taken from the editor is shown back.
+const TAKEN_SHOWN: usize = 160;
 
 /// The terminal side of an interview: prints interviewer turns as they
 /// stream in and notices between them.
@@ -17,6 +24,7 @@ pub struct Console {
     /// Show a spinner while waiting for a model's first token.
     pub spin: bool,
     started: bool,
+    wrapper: Wrapper,
 }
 
 impl Console {
@@ -26,6 +34,24 @@ impl Console {
             spinner: None,
             spin: false,
             started: false,
+            wrapper: Wrapper::default(),
+        }
+    }
+
+    /// The width to wrap to: the terminal's, none in a pipe.
+    fn width(&self) -> Option<usize> {
+        if self.style.tty {
+            ui::term_width()
+        } else {
+            None
+        }
+    }
+
+    /// Plain text wrapped to the terminal, continuation lines indented.
+    fn fit(&self, text: &str, indent: usize) -> String {
+        match self.width() {
+            Some(w) => ui::wrap(text, w, 0, indent),
+            None => text.to_string(),
         }
     }
 
@@ -37,15 +63,38 @@ impl Console {
 
     /// A note from the tool (not the interviewer).
     pub fn note(&mut self, text: &str) {
-        let t = format!("· {text}");
+        let t = self.fit(&format!("· {text}"), 2);
         let shown = self.style.dim(&t);
         self.line(&shown);
     }
 
     pub fn warn(&mut self, text: &str) {
-        let t = format!("! {text}");
+        let t = self.fit(&format!("! {text}"), 2);
         let shown = self.style.yellow(&t);
         self.line(&shown);
+    }
+
+    /// Plain text from the tool (help, lists), wrapped on a terminal.
+    pub fn text(&mut self, text: &str) {
+        let t = self.fit(text, 2);
+        self.line(&t);
+    }
+
+    /// Show an answer that did not come through the prompt (from `/edit`),
+    /// so the screen says what was sent; a long one is shortened.
+    pub fn taken(&mut self, text: &str) {
+        let lines = text.lines().count();
+        let chars = text.chars().count();
+        let mut shown = ui::excerpt(text, TAKEN_SHOWN);
+        if chars <= TAKEN_SHOWN && lines <= 1 {
+            shown = text.trim().to_string();
+        }
+        let size = if lines > 1 {
+            format!(" ({lines} lines, {chars} characters)")
+        } else {
+            String::new()
+        };
+        self.note(&format!("your answer from the editor{size}: {shown}"));
     }
 
     /// When stdout is not a terminal, write the answer into the output too,
@@ -70,6 +119,7 @@ impl Console {
     fn label(&mut self) {
         if !self.started {
             self.started = true;
+            self.wrapper = Wrapper::new(if self.style.tty { LABEL_WIDTH } else { 0 }, 0);
             let label = if self.style.tty {
                 format!("{} ", self.style.bold(&self.style.cyan("Interviewer ›")))
             } else {
@@ -106,16 +156,20 @@ impl Sink for Console {
         }
         self.stop_spinner();
         self.label();
+        let width = self.width();
+        let shown = self.wrapper.push(text, width);
         let mut out = std::io::stdout().lock();
-        let _ = write!(out, "{text}");
+        let _ = write!(out, "{shown}");
         let _ = out.flush();
     }
 
     fn end(&mut self) {
         self.stop_spinner();
         if self.started {
+            let width = self.width();
+            let rest = self.wrapper.finish(width);
             let mut out = std::io::stdout().lock();
-            let _ = writeln!(out, "\n");
+            let _ = writeln!(out, "{rest}\n");
             let _ = out.flush();
         }
         self.started = false;
@@ -124,7 +178,9 @@ impl Sink for Console {
     fn notice(&mut self, text: &str) {
         self.stop_spinner();
         if self.started {
-            self.line("");
+            let width = self.width();
+            let rest = self.wrapper.finish(width);
+            self.line(&rest);
             self.started = false;
         }
         self.warn(text);
