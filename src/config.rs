@@ -97,6 +97,10 @@ pub struct FileConfig {
     pub retry_base_ms: Option<u64>,
     /// Concurrent judge requests for `score` with several inputs.
     pub jobs: Option<u32>,
+    /// Dimension requests one judging keeps in flight (the server's
+    /// parallel slots, llama.cpp `-np`; default 2). Lowered by itself when
+    /// the server answers 429/503.
+    pub judge_slots: Option<u32>,
     /// The longest one interviewer turn waits for the model, retries
     /// included, before the offline interviewer asks it (default 60).
     pub turn_timeout_secs: Option<u64>,
@@ -269,6 +273,7 @@ pub struct LlmSettings {
     /// First retry delay; doubles with each retry (jittered, capped).
     pub retry_base: Duration,
     pub jobs: u32,
+    pub judge_slots: u32,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

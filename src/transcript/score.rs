@@ -121,17 +121,90 @@ impl fmt::Display for Flag {
     }
 }
 
-/// What produced a score. Stored as one string, the shape it has always had:
-/// `offline`, `judge:MODEL`, `judge:MODEL (offline fallback on N
-/// dimension(s))` or `offline (fallback: WHY)`.
+/// How much a judge's verified evidence decides, chosen from the model's
+/// calibration record (`mockround calibrate`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Regime {
+    /// Uncalibrated (`calibration` None) or failing the gate: the evidence
+    /// is blended conservatively with the offline reading.
+    Advisory { calibration: Option<String> },
+    /// Passed the gate: the verified evidence decides each dimension, the
+    /// offline reading only breaks ties.
+    Decisive { calibration: String },
+}
+
+impl Regime {
+    pub fn is_decisive(&self) -> bool {
+        matches!(self, Regime::Decisive { .. })
+    }
+
+    /// The name written in `--json` (`advisory` or `decisive`).
+    pub fn name(&self) -> &'static str {
+        match self {
+            Regime::Advisory { .. } => "advisory",
+            Regime::Decisive { .. } => "decisive",
+        }
+    }
+
+    /// The calibration summary it rests on, if any.
+    pub fn calibration(&self) -> Option<&str> {
+        match self {
+            Regime::Advisory { calibration } => calibration.as_deref(),
+            Regime::Decisive { calibration } => Some(calibration),
+        }
+    }
+}
+
+impl fmt::Display for Regime {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.calibration() {
+            Some(c) => write!(f, "{}: {c}", self.name()),
+            None => write!(f, "{}: uncalibrated", self.name()),
+        }
+    }
+}
+
+impl std::str::FromStr for Regime {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Regime, String> {
+        let (name, cal) = s.split_once(": ").unwrap_or((s, ""));
+        match (name, cal) {
+            ("advisory", "uncalibrated" | "") => Ok(Regime::Advisory { calibration: None }),
+            ("advisory", c) => Ok(Regime::Advisory {
+                calibration: Some(c.to_string()),
+            }),
+            ("decisive", c) => Ok(Regime::Decisive {
+                calibration: c.to_string(),
+            }),
+            _ => Err(format!("unknown judge regime \"{s}\"")),
+        }
+    }
+}
+
+/// The regime scores written before calibration existed were made under.
+const LEGACY: Regime = Regime::Advisory { calibration: None };
+
+/// What produced a score. Stored as one string, the shape it has always had,
+/// with the regime appended in brackets: `offline`, `judge:MODEL [REGIME]`,
+/// `judge:MODEL (offline fallback on N dimension(s): IDS; why: WHY)
+/// [REGIME]` or `offline (fallback: WHY)`. Strings without a regime (older
+/// files) read as advisory, uncalibrated.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Scorer {
     /// The offline reader, chosen (no model configured, or `--offline`).
     Offline,
     /// The model judged every dimension.
-    Judge { model: String },
-    /// The model judged, but some dimensions fell back to the offline reader.
-    JudgeWithFallback { model: String, dimensions: usize },
+    Judge { model: String, regime: Regime },
+    /// The model judged, but some dimensions fell back to the offline
+    /// reader: how many, which (empty in older files) and why.
+    JudgeWithFallback {
+        model: String,
+        dimensions: usize,
+        which: Vec<String>,
+        why: String,
+        regime: Regime,
+    },
     /// The model could not be used at all; the offline reader scored.
     Fallback { reason: String },
 }
@@ -145,8 +218,24 @@ impl Scorer {
     /// The model that produced (part of) the score.
     pub fn model(&self) -> Option<&str> {
         match self {
-            Scorer::Judge { model } | Scorer::JudgeWithFallback { model, .. } => Some(model),
+            Scorer::Judge { model, .. } | Scorer::JudgeWithFallback { model, .. } => Some(model),
             Scorer::Offline | Scorer::Fallback { .. } => None,
+        }
+    }
+
+    /// The judge's regime, when a judge produced (part of) the score.
+    pub fn regime(&self) -> Option<&Regime> {
+        match self {
+            Scorer::Judge { regime, .. } | Scorer::JudgeWithFallback { regime, .. } => Some(regime),
+            Scorer::Offline | Scorer::Fallback { .. } => None,
+        }
+    }
+
+    /// The dimensions the offline reader scored in the judge's place.
+    pub fn fallback_dimensions(&self) -> &[String] {
+        match self {
+            Scorer::JudgeWithFallback { which, .. } => which,
+            _ => &[],
         }
     }
 }
@@ -155,11 +244,20 @@ impl fmt::Display for Scorer {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Scorer::Offline => f.write_str("offline"),
-            Scorer::Judge { model } => write!(f, "judge:{model}"),
-            Scorer::JudgeWithFallback { model, dimensions } => write!(
-                f,
-                "judge:{model} (offline fallback on {dimensions} dimension(s))"
-            ),
+            Scorer::Judge { model, regime } => write!(f, "judge:{model} [{regime}]"),
+            Scorer::JudgeWithFallback {
+                model,
+                dimensions,
+                which,
+                why,
+                regime,
+            } => {
+                write!(f, "judge:{model} (offline fallback on {dimensions} dimension(s)")?;
+                if !which.is_empty() {
+                    write!(f, ": {}; why: {why}", which.join(", "))?;
+                }
+                write!(f, ") [{regime}]")
+            }
             Scorer::Fallback { reason } => write!(f, "offline (fallback: {reason})"),
         }
     }
@@ -183,18 +281,38 @@ impl std::str::FromStr for Scorer {
         let Some(judge) = s.strip_prefix("judge:") else {
             return Err(format!("unknown scorer \"{s}\""));
         };
-        let partial = judge
-            .strip_suffix(" dimension(s))")
+        let (judge, regime) = match judge
+            .strip_suffix(']')
+            .and_then(|r| r.rsplit_once(" ["))
+        {
+            Some((rest, regime)) => (rest, regime.parse()?),
+            None => (judge, LEGACY),
+        };
+        let Some((model, inside)) = judge
+            .strip_suffix(')')
             .and_then(|r| r.rsplit_once(" (offline fallback on "))
-            .and_then(|(model, n)| Some((model, n.parse::<usize>().ok()?)));
-        Ok(match partial {
-            Some((model, dimensions)) => Scorer::JudgeWithFallback {
-                model: model.to_string(),
-                dimensions,
-            },
-            None => Scorer::Judge {
+        else {
+            return Ok(Scorer::Judge {
                 model: judge.to_string(),
-            },
+                regime,
+            });
+        };
+        let (count, detail) = inside.split_once(": ").unwrap_or((inside, ""));
+        let dimensions = count
+            .strip_suffix(" dimension(s)")
+            .and_then(|n| n.parse::<usize>().ok())
+            .ok_or_else(|| format!("unknown scorer \"{s}\""))?;
+        let (which, why) = detail.split_once("; why: ").unwrap_or((detail, ""));
+        Ok(Scorer::JudgeWithFallback {
+            model: model.to_string(),
+            dimensions,
+            which: which
+                .split(", ")
+                .filter(|w| !w.is_empty())
+                .map(String::from)
+                .collect(),
+            why: why.to_string(),
+            regime,
         })
     }
 }
@@ -220,14 +338,21 @@ mod tests {
     fn scorer_strings_round_trip() {
         for s in [
             "offline",
-            "judge:gpt-4o",
-            "judge:qwen (offline fallback on 2 dimension(s))",
+            "judge:gpt-4o [advisory: uncalibrated]",
+            "judge:qwen (offline fallback on 2 dimension(s)) [advisory: uncalibrated]",
+            "judge:qwen (offline fallback on 2 dimension(s): safety_layer, debugging; why: no fields) [decisive: calibrated 2026-12-04: 16/16 pairs, MAE 0.40]",
+            "judge:m [advisory: calibrated 2026-12-04: 9/16 pairs, MAE 1.10]",
             "offline (fallback: the server at http://x/v1 is down)",
         ] {
             let parsed: Scorer = s.parse().unwrap();
             assert_eq!(parsed.to_string(), s);
         }
+        // older files carry no regime: they were scored under the blend
+        let old: Scorer = "judge:qwen (offline fallback on 2 dimension(s))".parse().unwrap();
+        assert_eq!(old.regime(), Some(&LEGACY));
+        assert_eq!(old.model(), Some("qwen"));
         assert!("heuristic".parse::<Scorer>().is_err());
+        assert!("judge:m [sideways]".parse::<Scorer>().is_err());
     }
 
     #[test]

@@ -1,6 +1,7 @@
 //! The LLM client as the judge's model, with the judge model if one is set.
 
-use super::{JudgeModel, JudgeRequest};
+use super::{JudgeModel, JudgeRequest, ModelError};
+use crate::llm::LlmError;
 use crate::config::LlmSettings;
 
 /// The judge's model: the LLM client, with the judge model if one is set.
@@ -31,13 +32,14 @@ impl JudgeModel for ClientModel {
         self.label.clone()
     }
 
-    async fn ask(&self, request: JudgeRequest) -> Result<String, String> {
+    async fn ask(&self, request: JudgeRequest) -> Result<String, ModelError> {
         use crate::llm::{ChatRequest, Message, OutputFormat};
         let req = ChatRequest {
             messages: vec![Message::system(request.system), Message::user(request.user)],
             model: self.model.clone(),
             temperature: Some(request.temperature),
-            max_tokens: Some(1200),
+            // ids only: a short reply, and a cut-off one would be unusable
+            max_tokens: Some(400),
             format: OutputFormat::Json {
                 name: "evidence".into(),
                 schema: request.schema,
@@ -48,6 +50,16 @@ impl JudgeModel for ClientModel {
             .complete(&req)
             .await
             .map(|c| c.text)
-            .map_err(|e| e.to_string())
+            .map_err(|e| match &e {
+                LlmError::RateLimited { retry_after, .. } => ModelError::Busy {
+                    message: e.to_string(),
+                    retry_after: *retry_after,
+                },
+                LlmError::Server { status: 503, .. } => ModelError::Busy {
+                    message: e.to_string(),
+                    retry_after: None,
+                },
+                _ => ModelError::Failed(e.to_string()),
+            })
     }
 }

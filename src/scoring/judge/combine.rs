@@ -1,65 +1,72 @@
-//! From a model's findings to a dimension score: every quote checked
-//! against the candidate's turns, then verified evidence and the offline
-//! reading combined in code, and several samples into a median.
+//! From a model's findings to a dimension score: every cited sentence id
+//! mapped to its sentence, then the verified evidence scored in code under
+//! the regime calibration chose, and several samples into a median.
 
 use std::collections::BTreeSet;
 
-use super::Finding;
+use super::{Finding, Numbered};
 use crate::rounds::{Dimension, Round};
-use crate::scoring::evidence::CandidateText;
+use crate::scoring::evidence::{quote_of, MIN_QUOTE_WORDS};
 use crate::scoring::reader::QuoteReading;
 use crate::scoring::{finish, DimensionScore, ScoreReport};
 use crate::text;
+use crate::transcript::score::Regime;
 
 /// What became of one dimension's finding once checked.
 #[derive(Debug, Clone, Default)]
 pub struct Verified {
+    /// (the cited sentence, verbatim; the model's note)
     pub strong: Vec<(String, String)>,
     pub weak: Vec<(String, String)>,
-    /// Quotes that were not in the transcript (or came from steering text).
-    pub dropped: usize,
-    /// Strong quotes the offline reader sees as empty habits.
+    /// Ids cited that are not a candidate sentence of this transcript.
+    pub invalid: usize,
+    /// Strong sentences the offline reader sees as empty habits (advisory
+    /// regime only), or said right after a hint.
     pub discounted: usize,
-    /// Weak quotes the offline reader sees as reasoning that meets the bar.
+    /// Weak sentences the offline reader sees as reasoning that meets the
+    /// bar (advisory regime only).
     pub contested: usize,
     pub model_score: Option<u8>,
 }
 
-/// Check every quote against the candidate's turns.
+impl Verified {
+    /// Citations that pointed at a real sentence.
+    pub fn valid(&self) -> usize {
+        self.strong.len() + self.weak.len() + self.discounted + self.contested
+    }
+}
+
+/// Map every cited id to its sentence. `read` says how the offline reader
+/// sees a sentence; `None` when the regime does not consult it.
 pub fn verify(
     finding: &Finding,
-    cand: &CandidateText,
-    read: &dyn Fn(&str) -> QuoteReading,
+    numbered: &Numbered,
+    read: &dyn Fn(&str) -> Option<QuoteReading>,
 ) -> Verified {
     let mut v = Verified {
         model_score: finding.score,
         ..Default::default()
     };
     let mut seen = BTreeSet::new();
-    for q in &finding.strong {
-        match cand.verify(&q.quote) {
-            Some(exact) if seen.insert(exact.clone()) => {
-                if read(&exact) == QuoteReading::Habit {
-                    v.discounted += 1;
-                } else {
-                    v.strong.push((exact, q.why.clone()));
-                }
+    for (cites, strong) in [(&finding.strong, true), (&finding.weak, false)] {
+        for c in cites {
+            let Some(sentence) = numbered.sentence(&c.id) else {
+                v.invalid += 1;
+                continue;
+            };
+            if !seen.insert(sentence.to_string())
+                || text::words(sentence).len() < MIN_QUOTE_WORDS
+            {
+                // cited twice, or too short to mean anything on its own
+                continue;
             }
-            Some(_) => {}
-            None => v.dropped += 1,
-        }
-    }
-    for q in &finding.weak {
-        match cand.verify(&q.quote) {
-            Some(exact) if seen.insert(exact.clone()) => {
-                if read(&exact) == QuoteReading::Reasoning {
-                    v.contested += 1;
-                } else {
-                    v.weak.push((exact, q.why.clone()));
-                }
+            let quote = quote_of(sentence);
+            match (strong, read(&quote)) {
+                (true, Some(QuoteReading::Habit)) => v.discounted += 1,
+                (false, Some(QuoteReading::Reasoning)) => v.contested += 1,
+                (true, _) => v.strong.push((quote, c.why.clone())),
+                (false, _) => v.weak.push((quote, c.why.clone())),
             }
-            Some(_) => {}
-            None => v.dropped += 1,
         }
     }
     v
@@ -68,11 +75,22 @@ pub fn verify(
 /// Where a dimension stands before any evidence of it.
 const UNPROVEN: f64 = 2.0;
 
-/// One dimension's score from verified evidence, the offline score and the
-/// model's number (a minor input).
-pub fn combine(d: &Dimension, v: &Verified, offline: &DimensionScore) -> DimensionScore {
+/// One dimension's score from verified evidence and the offline score,
+/// under `regime`.
+pub fn combine(
+    d: &Dimension,
+    v: &Verified,
+    offline: &DimensionScore,
+    regime: &Regime,
+) -> DimensionScore {
     let (s, w) = (v.strong.len(), v.weak.len());
-    let Some(mean) = blend(evidence_score(s, w), offline.score, v.model_score) else {
+    let evidence = evidence_score(s, w);
+    let mean = if regime.is_decisive() {
+        decide(s, w, evidence, offline.score)
+    } else {
+        blend(evidence, offline.score, v.model_score)
+    };
+    let Some(mean) = mean else {
         return DimensionScore {
             id: d.id.clone(),
             score: None,
@@ -86,8 +104,8 @@ pub fn combine(d: &Dimension, v: &Verified, offline: &DimensionScore) -> Dimensi
     let mut note = quote_notes(v);
     let mut score = (mean + 0.5).floor().clamp(1.0, 4.0) as u8;
     let mut capped = false;
-    let has_verified_strong =
-        !v.strong.is_empty() || (offline.score.unwrap_or(0) >= 3 && !offline.evidence.is_empty());
+    let offline_strong = offline.score.unwrap_or(0) >= 3 && !offline.evidence.is_empty();
+    let has_verified_strong = !v.strong.is_empty() || (!regime.is_decisive() && offline_strong);
     if score > 2 && !has_verified_strong {
         score = 2;
         capped = true;
@@ -107,7 +125,7 @@ pub fn combine(d: &Dimension, v: &Verified, offline: &DimensionScore) -> Dimensi
     .filter(|w| !w.trim().is_empty())
     .map(|w| text::ellipsize(&text::squash_ws(&w), 200));
     let mut rationale =
-        why.unwrap_or_else(|| format!("{s} verified strong and {w} verified weak quote(s)"));
+        why.unwrap_or_else(|| format!("{s} strong and {w} weak sentence(s) cited and verified"));
     if !note.is_empty() {
         rationale = format!("{rationale} ({})", note.join("; "));
     }
@@ -115,11 +133,27 @@ pub fn combine(d: &Dimension, v: &Verified, offline: &DimensionScore) -> Dimensi
         id: d.id.clone(),
         score: Some(score),
         rationale,
-        evidence: evidence_for(score, v, offline),
+        evidence: evidence_for(score, v, offline, regime),
         insufficient_evidence: false,
         capped,
         spread: None,
     }
+}
+
+/// A calibrated judge decides: the evidence score stands; the offline
+/// reading only breaks a tie between as many strong as weak sentences.
+/// Nothing cited is "not enough evidence".
+fn decide(strong: usize, weak: usize, evidence: Option<f64>, offline: Option<u8>) -> Option<f64> {
+    match (evidence, offline) {
+        (Some(_), Some(h)) if strong == weak => Some((h as f64).clamp(2.0, 3.0)),
+        (e, _) => e,
+    }
+}
+
+/// The model's own evidence score, with the offline reading left out (what
+/// calibration measures): None when it cited nothing usable.
+pub fn evidence_only(v: &Verified) -> Option<f64> {
+    evidence_score(v.strong.len(), v.weak.len())
 }
 
 /// What the verified quotes alone say, from the counts of strong and weak.
@@ -162,8 +196,11 @@ fn blend(evidence: Option<f64>, offline: Option<u8>, model: Option<u8>) -> Optio
 /// What happened to the model's quotes, for the rationale.
 fn quote_notes(v: &Verified) -> Vec<String> {
     let mut note = Vec::new();
-    if v.dropped > 0 {
-        note.push(format!("{} unverifiable quote(s) dropped", v.dropped));
+    if v.invalid > 0 {
+        note.push(format!(
+            "{} citation(s) of sentence ids that do not exist dropped",
+            v.invalid
+        ));
     }
     if v.discounted > 0 {
         note.push(format!(
@@ -182,13 +219,18 @@ fn quote_notes(v: &Verified) -> Vec<String> {
 
 /// The quotes that back the score: strong ones for a high score, weak ones
 /// for a low one, the offline reader's when the model verified nothing.
-fn evidence_for(score: u8, v: &Verified, offline: &DimensionScore) -> Vec<String> {
+fn evidence_for(
+    score: u8,
+    v: &Verified,
+    offline: &DimensionScore,
+    regime: &Regime,
+) -> Vec<String> {
     let quotes = |list: &[(String, String)]| list.iter().map(|(q, _)| q.clone()).take(3).collect();
     if score >= 3 {
         quotes(&v.strong)
     } else if !v.weak.is_empty() {
         quotes(&v.weak)
-    } else if !v.strong.is_empty() {
+    } else if !v.strong.is_empty() || regime.is_decisive() {
         quotes(&v.strong)
     } else {
         offline.evidence.clone()

@@ -1,6 +1,10 @@
 //! What the judge asks and how it reads the answers: the JSON schemas, the
-//! transcript as the model sees it, the prompt templates, and replies
-//! repaired field by field.
+//! transcript as the model sees it (candidate sentences numbered `[S1]`..),
+//! the prompt templates, and replies repaired field by field.
+//!
+//! The model cites sentence ids, not quotes: code maps each id back to the
+//! exact sentence, so evidence is verbatim by construction and a small
+//! model's paraphrase costs nothing. Ids that do not exist are counted.
 
 use serde_json::{json, Value};
 
@@ -10,18 +14,19 @@ use crate::scoring::evidence::CandidateText;
 use crate::text;
 use crate::transcript::{Role, Transcript};
 
-/// One piece of evidence as the model gave it.
+/// One citation as the model gave it: the sentence id as written (`S3`,
+/// `[S3]`, `3`), and a note when it added one.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Quote {
-    pub quote: String,
+pub struct Cite {
+    pub id: String,
     pub why: String,
 }
 
 /// What the model said about one dimension, after repair.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Finding {
-    pub strong: Vec<Quote>,
-    pub weak: Vec<Quote>,
+    pub strong: Vec<Cite>,
+    pub weak: Vec<Cite>,
     pub score: Option<u8>,
 }
 
@@ -29,22 +34,18 @@ pub struct Finding {
 #[derive(Debug, Clone, PartialEq)]
 pub struct ParseError(pub String);
 
-/// The JSON schema for one dimension's finding, with or without the
-/// model's own number (see [`Mode`] for when it is asked).
+/// The JSON schema for one dimension's finding: up to three sentence ids
+/// per column (short to generate: a small model spends its time on tokens
+/// out), with or without the model's own number.
 pub fn dimension_schema(with_score: bool) -> Value {
-    let quotes = json!({
+    let ids = json!({
         "type": "array",
         "maxItems": 3,
-        "items": {
-            "type": "object",
-            "properties": {"quote": {"type": "string"}, "why": {"type": "string"}},
-            "required": ["quote", "why"],
-            "additionalProperties": false
-        }
+        "items": {"type": "string", "pattern": "^S[0-9]{1,4}$"}
     });
     let mut schema = json!({
         "type": "object",
-        "properties": {"strong": quotes.clone(), "weak": quotes},
+        "properties": {"strong": ids.clone(), "weak": ids},
         "required": ["strong", "weak"],
         "additionalProperties": false
     });
@@ -65,52 +66,111 @@ pub fn round_schema(round: &Round) -> Value {
     json!({"type": "object", "properties": props, "required": ids, "additionalProperties": false})
 }
 
-/// The transcript as the model sees it: numbered turns, candidate text with
-/// the parts that tried to steer the scorer removed, cut to fit `max_chars`.
-pub fn render_transcript(t: &Transcript, cand: &CandidateText, max_chars: usize) -> String {
-    let mut turns: Vec<(Role, String)> = Vec::new();
+/// The transcript as the model sees it, and the sentence behind each id.
+#[derive(Debug, Clone, Default)]
+pub struct Numbered {
+    pub text: String,
+    /// `sentences[n - 1]` is the verbatim (whitespace-squashed) sentence `Sn`.
+    pub sentences: Vec<String>,
+}
+
+impl Numbered {
+    /// The sentence a citation points at, if it exists.
+    pub fn sentence(&self, id: &str) -> Option<&str> {
+        let n: usize = id
+            .trim()
+            .trim_matches(['[', ']'])
+            .trim_start_matches(['S', 's'])
+            .parse()
+            .ok()?;
+        n.checked_sub(1)
+            .and_then(|i| self.sentences.get(i))
+            .map(String::as_str)
+    }
+}
+
+/// What replaces a span the screen flagged: the model never reads it.
+pub const MASK: &str = "[removed: text addressed to the scorer]";
+
+/// Longest a sentence is shown to the model (a pasted code block is one
+/// "sentence"); its id still cites the whole of it.
+const SHOWN_SENTENCE: usize = 600;
+
+/// The transcript as the model sees it: the screened candidate text (hidden
+/// characters removed, flagged spans masked) split into numbered sentences,
+/// interviewer turns unnumbered (they cannot be cited), cut to about
+/// `max_chars`.
+pub fn number_transcript(t: &Transcript, cand: &CandidateText, max_chars: usize) -> Numbered {
+    let mut turns: Vec<(Role, Vec<Piece>)> = Vec::new();
+    let mut sentences = Vec::new();
     let mut answer = 0;
     for turn in t.turns() {
         match turn.role {
-            Role::Interviewer => turns.push((Role::Interviewer, text::squash_ws(&turn.text))),
+            Role::Interviewer => turns.push((
+                Role::Interviewer,
+                vec![Piece::Plain(text::squash_ws(&turn.text))],
+            )),
             Role::Candidate if !turn.skipped => {
-                let clean = cand
+                let clean: String = cand
                     .answers
                     .get(answer)
-                    .map(|a| {
-                        a.quotable
-                            .iter()
-                            .collect::<String>()
-                            .replace('\u{0}', " [removed: text addressed to the scorer] ")
-                    })
+                    .map(|a| a.quotable.iter().collect())
                     .unwrap_or_default();
                 answer += 1;
-                turns.push((Role::Candidate, clean));
+                let mut pieces = Vec::new();
+                for (k, part) in clean.split('\u{0}').enumerate() {
+                    if k > 0 {
+                        pieces.push(Piece::Plain(MASK.into()));
+                    }
+                    for s in text::sentences(part) {
+                        sentences.push(text::squash_ws(s.text));
+                        pieces.push(Piece::Cited(sentences.len()));
+                    }
+                }
+                turns.push((Role::Candidate, pieces));
             }
             Role::Candidate => {}
         }
     }
-    // Share the budget: interviewer turns are cut harder than answers.
-    let total: usize = turns.iter().map(|(_, t)| t.len()).sum();
-    let ratio = if total > max_chars {
-        max_chars as f64 / total as f64
-    } else {
-        1.0
+    let shown = |p: &Piece| match p {
+        Piece::Plain(s) => s.len(),
+        Piece::Cited(n) => sentences[n - 1].len().min(SHOWN_SENTENCE),
     };
+    // Share the budget: interviewer turns are cut harder than answers.
+    let total: usize = turns.iter().flat_map(|(_, p)| p).map(shown).sum();
+    let ratio = (max_chars as f64 / total.max(1) as f64).min(1.0);
     let mut out = String::new();
-    for (role, body) in turns {
-        let keep = match role {
-            Role::Interviewer => ((body.len() as f64 * ratio * 0.8) as usize).max(160),
-            Role::Candidate => ((body.len() as f64 * ratio * 1.1) as usize).max(240),
+    for (role, pieces) in &turns {
+        let (who, factor, floor) = match role {
+            Role::Interviewer => ("Interviewer", 0.8, 160),
+            Role::Candidate => ("Candidate", 1.1, 80),
         };
-        let shown = text::ellipsize(&body, keep);
-        let who = match role {
-            Role::Interviewer => "Interviewer",
-            Role::Candidate => "Candidate",
-        };
-        out.push_str(&format!("{who}: {shown}\n\n"));
+        let keep = |len: usize| ((len as f64 * ratio * factor) as usize).max(floor);
+        let body: Vec<String> = pieces
+            .iter()
+            .map(|p| match p {
+                Piece::Plain(s) if ratio < 1.0 => text::ellipsize(s, keep(s.len())),
+                Piece::Plain(s) => s.clone(),
+                Piece::Cited(n) => {
+                    let s = &sentences[n - 1];
+                    let limit = keep(s.len().min(SHOWN_SENTENCE)).min(SHOWN_SENTENCE);
+                    format!("[S{n}] {}", text::ellipsize(s, limit))
+                }
+            })
+            .collect();
+        out.push_str(&format!("{who}: {}\n\n", body.join(" ")));
     }
-    out
+    Numbered {
+        text: out,
+        sentences,
+    }
+}
+
+/// One piece of a rendered turn.
+enum Piece {
+    Plain(String),
+    /// Sentence number (1-based).
+    Cited(usize),
 }
 
 /// The judge's prompts: tera templates in `prompts/` (`judge-system.tera`,
@@ -221,14 +281,26 @@ fn json_of(reply: &str) -> Result<Value, ParseError> {
     }
 }
 
+/// The keys a finding's columns may come under.
+fn column<'a>(v: &'a Value, key: &str) -> Option<&'a Value> {
+    v.get(key)
+        .or_else(|| v.get(format!("{key}_evidence")))
+        .or_else(|| v.get(format!("{key}_ids")))
+        .or_else(|| v.get(format!("{key}_sentences")))
+}
+
+/// Does this object carry a finding at all? Valid JSON without the fields
+/// is an unusable reply, never an empty finding.
+pub fn has_fields(v: &Value) -> bool {
+    column(v, "strong").is_some() || column(v, "weak").is_some()
+}
+
 /// Repair one dimension's finding field by field, keeping what is valid.
 pub fn repair_finding(v: &Value) -> Finding {
-    let quotes = |key: &str| -> Vec<Quote> {
-        let list = v
-            .get(key)
-            .or_else(|| v.get(format!("{key}_evidence")))
-            .or_else(|| v.get(format!("{key}_quotes")));
-        let Some(list) = list else { return Vec::new() };
+    let cites = |key: &str| -> Vec<Cite> {
+        let Some(list) = column(v, key) else {
+            return Vec::new();
+        };
         let items: Vec<&Value> = match list {
             Value::Array(a) => a.iter().collect(),
             other => vec![other],
@@ -236,26 +308,32 @@ pub fn repair_finding(v: &Value) -> Finding {
         items
             .into_iter()
             .filter_map(|item| match item {
-                Value::String(s) => Some(Quote {
-                    quote: s.clone(),
+                Value::String(s) => Some(Cite {
+                    id: s.clone(),
+                    why: String::new(),
+                }),
+                Value::Number(n) => Some(Cite {
+                    id: n.to_string(),
                     why: String::new(),
                 }),
                 Value::Object(o) => {
-                    let q = ["quote", "text", "sentence", "evidence"]
-                        .iter()
-                        .find_map(|k| o.get(*k).and_then(Value::as_str))?;
-                    let why = ["why", "reason", "reasoning", "rationale"]
+                    let id = ["id", "sentence", "ref"].iter().find_map(|k| match o.get(*k)? {
+                        Value::String(s) => Some(s.clone()),
+                        Value::Number(n) => Some(n.to_string()),
+                        _ => None,
+                    })?;
+                    let why = ["why", "reason", "quote"]
                         .iter()
                         .find_map(|k| o.get(*k).and_then(Value::as_str))
                         .unwrap_or("");
-                    Some(Quote {
-                        quote: q.to_string(),
+                    Some(Cite {
+                        id,
                         why: why.to_string(),
                     })
                 }
                 _ => None,
             })
-            .filter(|q| !q.quote.trim().is_empty() && !q.quote.trim().eq_ignore_ascii_case("none"))
+            .filter(|c| !c.id.trim().is_empty() && !c.id.trim().eq_ignore_ascii_case("none"))
             .take(5)
             .collect()
     };
@@ -265,8 +343,8 @@ pub fn repair_finding(v: &Value) -> Finding {
         _ => None,
     });
     Finding {
-        strong: quotes("strong"),
-        weak: quotes("weak"),
+        strong: cites("strong"),
+        weak: cites("weak"),
         // out of range is not clamped into the scale: it is not an input
         score: score
             .filter(|x| (1.0..=4.0).contains(x))
@@ -280,6 +358,11 @@ pub fn parse_dimension(reply: &str) -> Result<Finding, ParseError> {
     if !v.is_object() {
         return Err(ParseError("the reply is JSON but not an object".into()));
     }
+    if !has_fields(&v) {
+        return Err(ParseError(
+            "the reply is JSON without the fields \"strong\" and \"weak\"".into(),
+        ));
+    }
     Ok(repair_finding(&v))
 }
 
@@ -291,10 +374,11 @@ pub fn parse_round(round: &Round, reply: &str) -> Result<Vec<Option<Finding>>, P
         .dimensions
         .iter()
         .map(|d| match obj {
-            Value::Object(m) => m.get(&d.id).filter(|x| x.is_object()).map(repair_finding),
+            Value::Object(m) => m.get(&d.id).filter(|x| has_fields(x)).map(repair_finding),
             Value::Array(a) => a
                 .iter()
                 .find(|x| x.get("id").and_then(Value::as_str) == Some(&d.id))
+                .filter(|x| has_fields(x))
                 .map(repair_finding),
             _ => None,
         })
