@@ -132,6 +132,7 @@ const RANGES: &[(&str, u64, u64)] = &[
     ("max_retries", 0, 10),
     ("retry_base_ms", 1, 60_000),
     ("jobs", 1, 256),
+    ("judge_slots", 1, 64),
     ("turn_timeout_secs", 1, 3600),
 ];
 
@@ -166,6 +167,7 @@ impl FileConfig {
             "max_retries" => self.max_retries.map(u64::from),
             "retry_base_ms" => self.retry_base_ms,
             "jobs" => self.jobs.map(u64::from),
+            "judge_slots" => self.judge_slots.map(u64::from),
             "turn_timeout_secs" => self.turn_timeout_secs,
             _ => None,
         }
@@ -413,6 +415,7 @@ pub fn resolve_backend(
         max_retries: file.max_retries.unwrap_or(3).min(10),
         retry_base: Duration::from_millis(file.retry_base_ms.unwrap_or(500).clamp(1, 60_000)),
         jobs: file.jobs.unwrap_or(4).clamp(1, 256),
+        judge_slots: file.judge_slots.unwrap_or(2).clamp(1, 64),
     }))
 }
 

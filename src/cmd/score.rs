@@ -52,7 +52,12 @@ pub fn score_finished_session(config: &Config, round: &Round, path: &Path) -> Re
     let loaded = store::load(path)?;
     let t = loaded.transcript;
     let report = scoring::score(config, round, &t, 1);
-    scoring::record(path, round, &report, scoring::judge_model(config))?;
+    scoring::record(
+        path,
+        round,
+        &report,
+        report.scorer.model().map(String::from),
+    )?;
     let style = Style::detect();
     print!(
         "{}",
@@ -136,7 +141,12 @@ pub fn run(ctx: &Ctx, args: ScoreArgs) -> Result<ExitCode> {
             );
         }
         if writable(i) {
-            if let Err(e) = scoring::record(&i.path, round, report, scoring::judge_model(config)) {
+            if let Err(e) = scoring::record(
+                &i.path,
+                round,
+                report,
+                report.scorer.model().map(String::from),
+            ) {
                 eprintln!("mockround: {}: {}", i.shown, crate::ui::one_line(&e));
             }
         }

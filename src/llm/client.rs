@@ -855,6 +855,7 @@ mod tests {
             max_retries: 3,
             retry_base: Duration::from_millis(400),
             jobs: 1,
+            judge_slots: 2,
         }
     }
 

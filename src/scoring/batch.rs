@@ -59,7 +59,12 @@ pub fn score_all(
         Err(e) => return fallback_all(e.to_string()),
     };
     let jobs = jobs.unwrap_or(settings.jobs).max(1) as usize;
-    let mode = settings.judge_mode;
+    let regime = judge::calibration::regime_for(&config.paths.config_dir, settings);
+    let opts = judge::Options {
+        slots: judge::settings_slots(settings),
+        ..judge::Options::new(settings.judge_mode, &regime)
+    };
+    let opts = &opts;
     let bar = progress_bar(inputs.len());
     let model = &model;
     let prompts = &prompts;
@@ -72,7 +77,7 @@ pub fn score_all(
                     prompts,
                     round,
                     &input.loaded.transcript,
-                    mode,
+                    opts,
                     samples,
                 )
                 .await;

@@ -252,7 +252,10 @@ impl fmt::Display for Scorer {
                 why,
                 regime,
             } => {
-                write!(f, "judge:{model} (offline fallback on {dimensions} dimension(s)")?;
+                write!(
+                    f,
+                    "judge:{model} (offline fallback on {dimensions} dimension(s)"
+                )?;
                 if !which.is_empty() {
                     write!(f, ": {}; why: {why}", which.join(", "))?;
                 }
@@ -281,10 +284,7 @@ impl std::str::FromStr for Scorer {
         let Some(judge) = s.strip_prefix("judge:") else {
             return Err(format!("unknown scorer \"{s}\""));
         };
-        let (judge, regime) = match judge
-            .strip_suffix(']')
-            .and_then(|r| r.rsplit_once(" ["))
-        {
+        let (judge, regime) = match judge.strip_suffix(']').and_then(|r| r.rsplit_once(" [")) {
             Some((rest, regime)) => (rest, regime.parse()?),
             None => (judge, LEGACY),
         };
@@ -348,7 +348,9 @@ mod tests {
             assert_eq!(parsed.to_string(), s);
         }
         // older files carry no regime: they were scored under the blend
-        let old: Scorer = "judge:qwen (offline fallback on 2 dimension(s))".parse().unwrap();
+        let old: Scorer = "judge:qwen (offline fallback on 2 dimension(s))"
+            .parse()
+            .unwrap();
         assert_eq!(old.regime(), Some(&LEGACY));
         assert_eq!(old.model(), Some("qwen"));
         assert!("heuristic".parse::<Scorer>().is_err());

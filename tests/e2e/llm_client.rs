@@ -28,6 +28,7 @@ fn settings(base_url: &str) -> LlmSettings {
         max_retries: 2,
         retry_base: Duration::from_millis(10),
         jobs: 1,
+        judge_slots: 2,
     }
 }
 

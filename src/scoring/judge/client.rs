@@ -1,8 +1,8 @@
 //! The LLM client as the judge's model, with the judge model if one is set.
 
 use super::{JudgeModel, JudgeRequest, ModelError};
-use crate::llm::LlmError;
 use crate::config::LlmSettings;
+use crate::llm::LlmError;
 
 /// The judge's model: the LLM client, with the judge model if one is set.
 pub struct ClientModel {

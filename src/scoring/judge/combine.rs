@@ -54,9 +54,7 @@ pub fn verify(
                 v.invalid += 1;
                 continue;
             };
-            if !seen.insert(sentence.to_string())
-                || text::words(sentence).len() < MIN_QUOTE_WORDS
-            {
+            if !seen.insert(sentence.to_string()) || text::words(sentence).len() < MIN_QUOTE_WORDS {
                 // cited twice, or too short to mean anything on its own
                 continue;
             }
@@ -91,10 +89,15 @@ pub fn combine(
         blend(evidence, offline.score, v.model_score)
     };
     let Some(mean) = mean else {
+        let mut rationale = format!("not enough evidence for {}", d.name.to_lowercase());
+        let note = quote_notes(v);
+        if !note.is_empty() {
+            rationale = format!("{rationale} ({})", note.join("; "));
+        }
         return DimensionScore {
             id: d.id.clone(),
             score: None,
-            rationale: format!("not enough evidence for {}", d.name.to_lowercase()),
+            rationale,
             evidence: Vec::new(),
             insufficient_evidence: true,
             capped: false,
@@ -105,7 +108,9 @@ pub fn combine(
     let mut score = (mean + 0.5).floor().clamp(1.0, 4.0) as u8;
     let mut capped = false;
     let offline_strong = offline.score.unwrap_or(0) >= 3 && !offline.evidence.is_empty();
-    let has_verified_strong = !v.strong.is_empty() || (!regime.is_decisive() && offline_strong);
+    // a decisive judge's silence leaves the offline reading, proof included
+    let offline_counts = !regime.is_decisive() || s + w == 0;
+    let has_verified_strong = !v.strong.is_empty() || (offline_counts && offline_strong);
     if score > 2 && !has_verified_strong {
         score = 2;
         capped = true;
@@ -141,11 +146,12 @@ pub fn combine(
 }
 
 /// A calibrated judge decides: the evidence score stands; the offline
-/// reading only breaks a tie between as many strong as weak sentences.
-/// Nothing cited is "not enough evidence".
+/// reading only breaks ties: as many strong as weak sentences (kept
+/// between 2 and 3), or nothing cited at all (the offline reading stands).
 fn decide(strong: usize, weak: usize, evidence: Option<f64>, offline: Option<u8>) -> Option<f64> {
     match (evidence, offline) {
         (Some(_), Some(h)) if strong == weak => Some((h as f64).clamp(2.0, 3.0)),
+        (None, Some(h)) => Some(h as f64),
         (e, _) => e,
     }
 }
@@ -219,12 +225,7 @@ fn quote_notes(v: &Verified) -> Vec<String> {
 
 /// The quotes that back the score: strong ones for a high score, weak ones
 /// for a low one, the offline reader's when the model verified nothing.
-fn evidence_for(
-    score: u8,
-    v: &Verified,
-    offline: &DimensionScore,
-    regime: &Regime,
-) -> Vec<String> {
+fn evidence_for(score: u8, v: &Verified, offline: &DimensionScore, regime: &Regime) -> Vec<String> {
     let quotes = |list: &[(String, String)]| list.iter().map(|(q, _)| q.clone()).take(3).collect();
     if score >= 3 {
         quotes(&v.strong)

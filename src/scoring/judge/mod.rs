@@ -41,8 +41,8 @@ pub use crate::transcript::score::Regime;
 pub use client::ClientModel;
 pub use combine::{combine, combine_samples, evidence_only, verify, Verified};
 pub use protocol::{
-    dimension_schema, has_fields, number_transcript, parse_dimension, parse_round,
-    repair_finding, round_schema, Cite, Finding, JudgePrompts, Numbered, ParseError, MASK,
+    dimension_schema, has_fields, number_transcript, parse_dimension, parse_round, repair_finding,
+    round_schema, Cite, Finding, JudgePrompts, Numbered, ParseError, MASK,
 };
 pub use run::{
     judge, judge_detailed, judge_samples, score, settings_slots, with_progress, Judged, Options,

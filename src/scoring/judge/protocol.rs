@@ -96,8 +96,9 @@ pub const MASK: &str = "[removed: text addressed to the scorer]";
 /// "sentence"); its id still cites the whole of it.
 const SHOWN_SENTENCE: usize = 600;
 
-/// The transcript as the model sees it: the screened candidate text (hidden
-/// characters removed, flagged spans masked) split into numbered sentences,
+/// The transcript as the model sees it: the sanitised candidate text
+/// (hidden characters removed, every sentence a sure steering finding
+/// touches replaced by [`MASK`]) split into numbered sentences,
 /// interviewer turns unnumbered (they cannot be cited), cut to about
 /// `max_chars`.
 pub fn number_transcript(t: &Transcript, cand: &CandidateText, max_chars: usize) -> Numbered {
@@ -106,26 +107,29 @@ pub fn number_transcript(t: &Transcript, cand: &CandidateText, max_chars: usize)
     let mut answer = 0;
     for turn in t.turns() {
         match turn.role {
+            // an interviewer turn is not cited, but hidden characters in it
+            // (an imported file) must not reach the model either
             Role::Interviewer => turns.push((
                 Role::Interviewer,
-                vec![Piece::Plain(text::squash_ws(&turn.text))],
+                vec![Piece::Plain(text::squash_ws(
+                    &crate::scoring::sanitize(&turn.text).text,
+                ))],
             )),
             Role::Candidate if !turn.skipped => {
-                let clean: String = cand
-                    .answers
-                    .get(answer)
-                    .map(|a| a.quotable.iter().collect())
-                    .unwrap_or_default();
+                let screen = cand.answers.get(answer).map(|a| &a.screen);
                 answer += 1;
+                let Some(screen) = screen else { continue };
                 let mut pieces = Vec::new();
-                for (k, part) in clean.split('\u{0}').enumerate() {
-                    if k > 0 {
-                        pieces.push(Piece::Plain(MASK.into()));
+                for s in text::sentences(&screen.text) {
+                    // what the offline reader does not read, the model does not see
+                    if screen.is_tainted(s.start, s.start + s.text.len()) {
+                        if !matches!(pieces.last(), Some(Piece::Plain(_))) {
+                            pieces.push(Piece::Plain(MASK.into()));
+                        }
+                        continue;
                     }
-                    for s in text::sentences(part) {
-                        sentences.push(text::squash_ws(s.text));
-                        pieces.push(Piece::Cited(sentences.len()));
-                    }
+                    sentences.push(text::squash_ws(s.text));
+                    pieces.push(Piece::Cited(sentences.len()));
                 }
                 turns.push((Role::Candidate, pieces));
             }
@@ -317,11 +321,13 @@ pub fn repair_finding(v: &Value) -> Finding {
                     why: String::new(),
                 }),
                 Value::Object(o) => {
-                    let id = ["id", "sentence", "ref"].iter().find_map(|k| match o.get(*k)? {
-                        Value::String(s) => Some(s.clone()),
-                        Value::Number(n) => Some(n.to_string()),
-                        _ => None,
-                    })?;
+                    let id = ["id", "sentence", "ref"]
+                        .iter()
+                        .find_map(|k| match o.get(*k)? {
+                            Value::String(s) => Some(s.clone()),
+                            Value::Number(n) => Some(n.to_string()),
+                            _ => None,
+                        })?;
                     let why = ["why", "reason", "quote"]
                         .iter()
                         .find_map(|k| o.get(*k).and_then(Value::as_str))

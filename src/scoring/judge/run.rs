@@ -11,7 +11,7 @@ use tokio::sync::Semaphore;
 use super::{
     calibration, combine, combine_samples, evidence_only, number_transcript, parse_dimension,
     parse_round, verify, ClientModel, Finding, JudgeModel, JudgePrompts, JudgeRequest, Mode,
-    ModelError, Numbered, ParseError, Regime, TRANSCRIPT_CHARS,
+    ModelError, ParseError, Regime, TRANSCRIPT_CHARS,
 };
 use crate::config::LlmSettings;
 use crate::rounds::Round;
@@ -196,7 +196,9 @@ async fn ask_round<M: JudgeModel>(
     match prompts.round(round, transcript, opts.temperature) {
         Ok(req) => match ask_parsed(model, req, |r| parse_round(round, r)).await {
             Ok(found) => findings = found,
-            Err(AskError::Unusable(e) | AskError::Unavailable(e)) => failures.push(e),
+            Err(AskError::Unusable(e) | AskError::Unavailable(e) | AskError::Busy(_, e)) => {
+                failures.push(e)
+            }
         },
         Err(e) => failures.push(e),
     }
