@@ -20,7 +20,9 @@ use anyhow::{bail, Context, Result};
 use mockround::config::ModelFlags;
 use mockround::config::{Backend, Config};
 use mockround::rounds::Catalog;
-use mockround::scoring::judge::{self, ClientModel, JudgeModel, JudgePrompts, JudgeRequest, Mode};
+use mockround::scoring::judge::{
+    self, ClientModel, JudgeModel, JudgePrompts, JudgeRequest, Mode, ModelError, Options, Regime,
+};
 use mockround::transcript::import;
 use serde_json::json;
 
@@ -34,7 +36,7 @@ impl JudgeModel for Recording {
     fn name(&self) -> String {
         self.inner.name()
     }
-    async fn ask(&self, request: JudgeRequest) -> Result<String, String> {
+    async fn ask(&self, request: JudgeRequest) -> Result<String, ModelError> {
         let dimension = request.dimension.clone().unwrap_or_default();
         let reply = self.inner.ask(request).await?;
         self.replies.borrow_mut().push((dimension, reply.clone()));
@@ -70,14 +72,13 @@ fn main() -> Result<()> {
                 t.header.round
             )
         })?;
-        let report = rt.block_on(judge::judge(
-            &model,
-            &prompts,
-            round,
-            &t,
-            Mode::PerDimension,
-            0.0,
-        ));
+        // one request at a time, advisory: the replies, not the regime, are recorded
+        let advisory = Regime::Advisory { calibration: None };
+        let opts = Options {
+            slots: 1,
+            ..Options::new(Mode::PerDimension, &advisory)
+        };
+        let report = rt.block_on(judge::judge(&model, &prompts, round, &t, &opts));
         let name = std::path::Path::new(path)
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())

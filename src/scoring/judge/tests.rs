@@ -10,9 +10,12 @@ use crate::transcript::import;
 use crate::transcript::Transcript;
 use std::cell::RefCell;
 
-/// A model that answers each request from a function of it.
+type Answer = Box<dyn Fn(&JudgeRequest, usize) -> Result<String, ModelError>>;
+
+/// A model that answers each request from a function of it (and how many
+/// were asked before).
 struct Fake {
-    answer: Box<dyn Fn(&JudgeRequest, usize) -> Result<String, ModelError>>,
+    answer: Answer,
     asked: RefCell<Vec<JudgeRequest>>,
 }
 
