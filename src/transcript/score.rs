@@ -182,9 +182,6 @@ impl std::str::FromStr for Regime {
     }
 }
 
-/// The regime scores written before calibration existed were made under.
-const LEGACY: Regime = Regime::Advisory { calibration: None };
-
 /// What produced a score. Stored as one string, the shape it has always had,
 /// with the regime appended in brackets: `offline`, `judge:MODEL [REGIME]`,
 /// `judge:MODEL (offline fallback on N dimension(s): IDS; why: WHY)
@@ -195,7 +192,10 @@ pub enum Scorer {
     /// The offline reader, chosen (no model configured, or `--offline`).
     Offline,
     /// The model judged every dimension.
-    Judge { model: String, regime: Regime },
+    Judge {
+        model: String,
+        regime: Option<Regime>,
+    },
     /// The model judged, but some dimensions fell back to the offline
     /// reader: how many, which (empty in older files) and why.
     JudgeWithFallback {
@@ -203,7 +203,7 @@ pub enum Scorer {
         dimensions: usize,
         which: Vec<String>,
         why: String,
-        regime: Regime,
+        regime: Option<Regime>,
     },
     /// The model could not be used at all; the offline reader scored.
     Fallback { reason: String },
@@ -226,7 +226,9 @@ impl Scorer {
     /// The judge's regime, when a judge produced (part of) the score.
     pub fn regime(&self) -> Option<&Regime> {
         match self {
-            Scorer::Judge { regime, .. } | Scorer::JudgeWithFallback { regime, .. } => Some(regime),
+            Scorer::Judge { regime, .. } | Scorer::JudgeWithFallback { regime, .. } => {
+                regime.as_ref()
+            }
             Scorer::Offline | Scorer::Fallback { .. } => None,
         }
     }
@@ -244,7 +246,10 @@ impl fmt::Display for Scorer {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Scorer::Offline => f.write_str("offline"),
-            Scorer::Judge { model, regime } => write!(f, "judge:{model} [{regime}]"),
+            Scorer::Judge { model, regime } => {
+                write!(f, "judge:{model}")?;
+                stated(f, regime)
+            }
             Scorer::JudgeWithFallback {
                 model,
                 dimensions,
@@ -259,10 +264,19 @@ impl fmt::Display for Scorer {
                 if !which.is_empty() {
                     write!(f, ": {}; why: {why}", which.join(", "))?;
                 }
-                write!(f, ") [{regime}]")
+                f.write_str(")")?;
+                stated(f, regime)
             }
             Scorer::Fallback { reason } => write!(f, "offline (fallback: {reason})"),
         }
+    }
+}
+
+/// The regime in brackets, when the score states one.
+fn stated(f: &mut fmt::Formatter<'_>, regime: &Option<Regime>) -> fmt::Result {
+    match regime {
+        Some(r) => write!(f, " [{r}]"),
+        None => Ok(()),
     }
 }
 
@@ -285,8 +299,8 @@ impl std::str::FromStr for Scorer {
             return Err(format!("unknown scorer \"{s}\""));
         };
         let (judge, regime) = match judge.strip_suffix(']').and_then(|r| r.rsplit_once(" [")) {
-            Some((rest, regime)) => (rest, regime.parse()?),
-            None => (judge, LEGACY),
+            Some((rest, regime)) => (rest, Some(regime.parse()?)),
+            None => (judge, None),
         };
         let Some((model, inside)) = judge
             .strip_suffix(')')
@@ -347,11 +361,21 @@ mod tests {
             let parsed: Scorer = s.parse().unwrap();
             assert_eq!(parsed.to_string(), s);
         }
-        // older files carry no regime: they were scored under the blend
+        // older files carry no regime, and keep their string
         let old: Scorer = "judge:qwen (offline fallback on 2 dimension(s))"
             .parse()
             .unwrap();
-        assert_eq!(old.regime(), Some(&LEGACY));
+        assert_eq!(old.regime(), None);
+        assert!(matches!(
+            old,
+            Scorer::JudgeWithFallback { dimensions: 2, .. }
+        ));
+        for older in [
+            "judge:qwen-1.5b",
+            "judge:qwen (offline fallback on 2 dimension(s))",
+        ] {
+            assert_eq!(older.parse::<Scorer>().unwrap().to_string(), older);
+        }
         assert_eq!(old.model(), Some("qwen"));
         assert!("heuristic".parse::<Scorer>().is_err());
         assert!("judge:m [sideways]".parse::<Scorer>().is_err());

@@ -334,12 +334,12 @@ fn provenance<M: JudgeModel>(
             dimensions: fell_back.len(),
             which: fell_back.to_vec(),
             why: why(),
-            regime: regime.clone(),
+            regime: Some(regime.clone()),
         }
     } else {
         Scorer::Judge {
             model: model.name(),
-            regime: regime.clone(),
+            regime: Some(regime.clone()),
         }
     }
 }
