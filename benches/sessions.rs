@@ -170,6 +170,7 @@ fn write_session(dir: &Path, i: usize) {
                 .collect(),
             flags: vec![],
             flag_details: vec![],
+            notes: vec![],
             practice: vec![
                 "Eval methodology: write a four-criterion rubric with anchored examples.".into(),
                 "Safety layer: put the controls in the first sketch.".into(),

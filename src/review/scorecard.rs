@@ -152,5 +152,8 @@ pub fn render(
             d.quote
         );
     }
+    for n in &report.notes {
+        let _ = writeln!(out, "{} {n}", style.dim("note"));
+    }
     out
 }

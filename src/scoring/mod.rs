@@ -11,6 +11,7 @@ pub mod batch;
 pub mod evidence;
 pub mod hints;
 pub mod judge;
+pub mod junk;
 pub mod manipulation;
 pub mod reader;
 pub mod sanitize;

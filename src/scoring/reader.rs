@@ -26,6 +26,7 @@ use std::sync::{Arc, Mutex, OnceLock};
 
 use crate::rounds::{Dimension, Round, Scope};
 use crate::scoring::evidence::{quote_of, CandidateText};
+use crate::scoring::junk::{self, Junk};
 use crate::scoring::manipulation::{Certainty, RubricEcho};
 use crate::scoring::signals::{self, Found, Signal};
 use crate::scoring::{
@@ -224,7 +225,12 @@ pub fn score(round: &Round, t: &Transcript) -> ScoreReport {
     let cand = CandidateText::new(round, t);
     let prep = prepared(round);
     let mut flags: BTreeSet<Flag> = cand.flags.clone();
-    let (sentences, echoes) = read_sentences(&prep, &cand);
+    let Read {
+        sentences,
+        echoes,
+        kept,
+        skipped,
+    } = read_sentences(&prep, &cand);
     let parroting = parrots(&echoes);
     if parroting {
         flags.insert(Flag::RubricParrot);
@@ -232,7 +238,12 @@ pub fn score(round: &Round, t: &Transcript) -> ScoreReport {
     let flag_details = details(&cand, &echoes, parroting);
     let readings: Vec<Reading> = sentences.iter().map(read).collect();
 
-    let non_answer = cand.is_empty() || cand.answers.iter().all(|a| is_non_answer(&prep, a));
+    let non_answer = cand.is_empty()
+        || cand
+            .answers
+            .iter()
+            .zip(&kept)
+            .all(|(a, k)| is_non_answer(&prep, &a.prompt, k));
     // Which dimensions each interviewer prompt was about.
     let prompt_focus: Vec<Vec<bool>> = cand
         .answers
@@ -323,6 +334,7 @@ pub fn score(round: &Round, t: &Transcript) -> ScoreReport {
             checklist,
             flags: flags.into_iter().collect(),
             flag_details,
+            notes: skipped.notes(),
             practice: Vec::new(),
             samples: None,
         },
@@ -331,17 +343,17 @@ pub fn score(round: &Round, t: &Transcript) -> ScoreReport {
 
 /// An answer that gives nothing to score: empty, very short, "I don't
 /// know", not in English, or sharing nothing with the question asked.
-fn is_non_answer(prep: &Prepared, a: &crate::scoring::evidence::Answer) -> bool {
-    let w = text::words(&a.screen.text);
+fn is_non_answer(prep: &Prepared, prompt: &str, kept: &str) -> bool {
+    let w = text::words(kept);
     if w.len() < 12 || crate::coverage::is_foreign(&w) {
         return true;
     }
-    let prompt: BTreeSet<String> = text::content_stems(&a.prompt).into_iter().collect();
-    let shared = text::content_stems(&a.screen.text)
+    let prompt: BTreeSet<String> = text::content_stems(prompt).into_iter().collect();
+    let shared = text::content_stems(kept)
         .iter()
         .filter(|s| prompt.contains(*s))
         .count();
-    let on_round = !prep.index.matches(&Tokens::new(&a.screen.text)).is_empty();
+    let on_round = !prep.index.matches(&Tokens::new(kept)).is_empty();
     shared == 0 && !on_round
 }
 
@@ -431,20 +443,354 @@ fn details(cand: &CandidateText, echoes: &[Echo], parroting: bool) -> Vec<FlagDe
     out
 }
 
-fn read_sentences(prep: &Prepared, cand: &CandidateText) -> (Vec<Sentence>, Vec<Echo>) {
-    let mut sentences = Vec::new();
-    let mut echoes = Vec::new();
-    for (ai, a) in cand.answers.iter().enumerate() {
-        let prompt_stems: BTreeSet<String> = text::content_stems(&a.prompt).into_iter().collect();
-        for s in text::sentences(&a.screen.text) {
-            if a.screen.is_tainted(s.start, s.start + s.text.len()) {
+/// What reading the answers kept, and what it set aside.
+struct Read {
+    sentences: Vec<Sentence>,
+    echoes: Vec<Echo>,
+    /// Per answer: the text of the sentences kept (what is scored).
+    kept: Vec<String>,
+    skipped: Skipped,
+}
+
+/// What was not read, and why, for the rationale.
+#[derive(Debug, Default)]
+struct Skipped {
+    /// Words of text without sentence structure.
+    junk_words: usize,
+    junk_kinds: BTreeSet<&'static str>,
+    /// Sentences said before (or nearly so).
+    repeats: usize,
+    /// Distinct sentences beyond what one interview can hold.
+    beyond: usize,
+}
+
+impl Skipped {
+    /// One line per thing set aside, for the score screen and the report.
+    fn notes(&self) -> Vec<String> {
+        let mut out = Vec::new();
+        if self.junk_words > 0 {
+            let kinds: Vec<&str> = self.junk_kinds.iter().copied().collect();
+            out.push(format!(
+                "not read: {} word(s) of text without sentence structure ({}); it is never evidence",
+                self.junk_words,
+                kinds.join(", ")
+            ));
+        }
+        if self.repeats > 0 {
+            out.push(format!(
+                "{} sentence(s) repeat what was already said and counted once",
+                self.repeats
+            ));
+        }
+        if self.beyond > 0 {
+            out.push(format!(
+                "only the first {MAX_SENTENCES} distinct sentences were read; {} more were not",
+                self.beyond
+            ));
+        }
+        out
+    }
+}
+
+/// More distinct sentences than this is no longer an interview; the rest
+/// is not read (and said so).
+const MAX_SENTENCES: usize = 3000;
+
+/// How far back a sentence is compared for near-duplicates.
+const NEAR_WINDOW: usize = 64;
+
+/// Repeats of what was already said count once: the same words again,
+/// or nearly (every content word of the shorter sentence in the longer,
+/// which adds one at most), unless what differs is a number or a negation:
+/// "200 ms" is not "300 ms", "safe" is not "not safe".
+#[derive(Default)]
+struct Repeats {
+    seen: std::collections::HashSet<String>,
+    recent: std::collections::VecDeque<Said>,
+}
+
+/// A sentence as compared for near-duplicates.
+struct Said {
+    /// Content words and numbers, stemmed.
+    content: BTreeSet<String>,
+    /// Every word, stemmed.
+    all: BTreeSet<String>,
+}
+
+impl Repeats {
+    /// True if this sentence was said before; remembers it otherwise.
+    fn said_before(&mut self, tokens: &Tokens, raw: &str) -> bool {
+        let words: Vec<&str> = tokens
+            .stems
+            .iter()
+            .map(String::as_str)
+            .filter(|w| !junk::is_filler(w))
+            .collect();
+        let key = if words.is_empty() {
+            text::quote_key(raw)
+        } else {
+            words.join(" ")
+        };
+        if !self.seen.insert(key) {
+            return true;
+        }
+        let said = Said {
+            content: tokens
+                .content_stems()
+                .map(str::to_string)
+                .chain(
+                    tokens
+                        .raw
+                        .iter()
+                        .filter(|w| w.chars().any(|c| c.is_ascii_digit()))
+                        .cloned(),
+                )
+                .collect(),
+            all: words.iter().map(|w| w.to_string()).collect(),
+        };
+        if said.content.len() < 3 {
+            return false;
+        }
+        let near = self.recent.iter().any(|r| near_duplicate(r, &said));
+        if !near {
+            if self.recent.len() == NEAR_WINDOW {
+                self.recent.pop_front();
+            }
+            self.recent.push_back(said);
+        }
+        near
+    }
+}
+
+fn near_duplicate(a: &Said, b: &Said) -> bool {
+    let (small, large) = if a.content.len() <= b.content.len() {
+        (a, b)
+    } else {
+        (b, a)
+    };
+    let telling = |w: &String| {
+        w.chars().any(|c| c.is_ascii_digit())
+            || matches!(
+                w.as_str(),
+                "not" | "no" | "never" | "dont" | "cant" | "wont" | "without" | "nor"
+            )
+            || w.ends_with("nt")
+    };
+    small.content.is_subset(&large.content)
+        && large.content.len() <= small.content.len() + 1
+        && !a.all.symmetric_difference(&b.all).any(telling)
+}
+
+/// One piece of an answer before it is read: a sentence, or the part of a
+/// sentence outside a pasted log.
+struct Piece<'a> {
+    text: &'a str,
+    tokens: Tokens,
+    code: bool,
+    /// The words whose order is grammar (quoted mentions left out).
+    plain: Vec<String>,
+}
+
+/// The pieces of an answer worth reading: sentences outside sure steering
+/// spans and pasted logs, with text without sentence structure set aside.
+fn pieces<'a>(
+    a: &'a crate::scoring::evidence::Answer,
+    repeats: &mut Repeats,
+    skipped: &mut Skipped,
+) -> Vec<Piece<'a>> {
+    let body = &a.screen.text;
+    let logs = junk::log_runs(body);
+    for r in &logs {
+        skipped.junk_words += text::words(&body[r.clone()]).len();
+        skipped.junk_kinds.insert(junk_name(Junk::Log));
+    }
+    let mut out: Vec<Piece> = Vec::new();
+    for s in text::sentences(body) {
+        let (start, end) = (s.start, s.start + s.text.len());
+        if a.screen.is_tainted(start, end) {
+            continue;
+        }
+        for r in outside(start..end, &logs) {
+            let piece = body[r].trim();
+            if piece.is_empty() {
                 continue;
             }
-            let code = s.text.starts_with("```");
-            let tokens = Tokens::new(s.text);
+            let code = piece.starts_with("```");
+            let tokens = Tokens::new(piece);
+            if repeats.said_before(&tokens, piece) {
+                skipped.repeats += 1;
+                continue;
+            }
+            out.push(Piece {
+                text: piece,
+                plain: junk::structural_words(piece),
+                tokens,
+                code,
+            });
+        }
+    }
+    // A piece long enough is judged alone; a run of short ones is judged
+    // together (salad cut by full stops is still salad).
+    let mut verdicts: Vec<Option<Junk>> = vec![None; out.len()];
+    let mut i = 0;
+    while i < out.len() {
+        if out[i].code {
+            i += 1;
+        } else if out[i].plain.len() >= junk::JUDGED_WORDS {
+            verdicts[i] = junk::unstructured(&out[i].plain);
+            i += 1;
+        } else {
+            let start = i;
+            let mut words: Vec<String> = Vec::new();
+            while i < out.len() && !out[i].code && out[i].plain.len() < junk::JUDGED_WORDS {
+                words.extend(out[i].plain.iter().cloned());
+                i += 1;
+            }
+            if let Some(kind) = junk::unstructured(&words) {
+                verdicts[start..i].fill(Some(kind));
+            }
+        }
+    }
+    // A piece with a slip between salad (or salad and the answer's edge)
+    // is more of it; a clean sentence next to salad is the answer.
+    // A paragraph of salad is salad throughout, whatever its full stops
+    // cut it into.
+    for para in paragraphs(body) {
+        let inside: Vec<usize> = (0..out.len())
+            .filter(|&i| !out[i].code && para.contains(&offset_in(body, out[i].text)))
+            .collect();
+        let words: Vec<String> = inside
+            .iter()
+            .flat_map(|&i| out[i].plain.iter().cloned())
+            .collect();
+        if words.len() >= PARAGRAPH_WORDS {
+            if let Some(kind) = junk::unstructured(&words) {
+                for i in inside {
+                    verdicts[i].get_or_insert(kind);
+                }
+            }
+        }
+    }
+    let slips: Vec<bool> = out
+        .iter()
+        .map(|p| !p.code && junk::has_slip(&p.plain))
+        .collect();
+    for _ in 0..8 {
+        let mut changed = false;
+        for i in 0..out.len() {
+            if verdicts[i].is_some() || !slips[i] {
+                continue;
+            }
+            let sides: Vec<usize> = [i.checked_sub(1), Some(i + 1).filter(|j| *j < out.len())]
+                .into_iter()
+                .flatten()
+                .collect();
+            let clean = sides.iter().any(|&j| verdicts[j].is_none() && !slips[j]);
+            if let Some(kind) = sides.iter().find_map(|&j| verdicts[j]).filter(|_| !clean) {
+                verdicts[i] = Some(kind);
+                changed = true;
+            }
+        }
+        if !changed {
+            break;
+        }
+    }
+    let mut keep = Vec::new();
+    for (p, junk) in out.into_iter().zip(verdicts) {
+        match junk {
+            Some(kind) => {
+                skipped.junk_words += p.tokens.len();
+                skipped.junk_kinds.insert(junk_name(kind));
+            }
+            None => keep.push(p),
+        }
+    }
+    keep
+}
+
+/// A paragraph this long is judged as a whole too.
+const PARAGRAPH_WORDS: usize = 60;
+
+/// Byte ranges of the blank-line separated paragraphs of `text`.
+fn paragraphs(text: &str) -> Vec<std::ops::Range<usize>> {
+    let mut out = Vec::new();
+    let mut start = 0;
+    let mut offset = 0;
+    for line in text.split_inclusive('\n') {
+        if line.trim().is_empty() {
+            if offset > start {
+                out.push(start..offset);
+            }
+            start = offset + line.len();
+        }
+        offset += line.len();
+    }
+    if offset > start {
+        out.push(start..offset);
+    }
+    out
+}
+
+/// Where `piece` (a slice of `body`) starts in it.
+fn offset_in(body: &str, piece: &str) -> usize {
+    piece.as_ptr() as usize - body.as_ptr() as usize
+}
+
+fn junk_name(j: Junk) -> &'static str {
+    match j {
+        Junk::Salad => "word salad",
+        Junk::Log => "pasted log or numbered dump",
+        Junk::Repetition => "repeated tokens",
+    }
+}
+
+/// The parts of `range` outside every one of `holes` (sorted, disjoint).
+fn outside(
+    range: std::ops::Range<usize>,
+    holes: &[std::ops::Range<usize>],
+) -> Vec<std::ops::Range<usize>> {
+    let mut out = Vec::new();
+    let mut at = range.start;
+    for h in holes {
+        if h.end <= at || h.start >= range.end {
+            continue;
+        }
+        if h.start > at {
+            out.push(at..h.start);
+        }
+        at = at.max(h.end);
+    }
+    if at < range.end {
+        out.push(at..range.end);
+    }
+    out
+}
+
+fn read_sentences(prep: &Prepared, cand: &CandidateText) -> Read {
+    let mut sentences = Vec::new();
+    let mut echoes = Vec::new();
+    let mut kept = Vec::new();
+    let mut skipped = Skipped::default();
+    let mut repeats = Repeats::default();
+    for (ai, a) in cand.answers.iter().enumerate() {
+        let prompt_stems: BTreeSet<String> = text::content_stems(&a.prompt).into_iter().collect();
+        let mut kept_text = String::new();
+        for Piece {
+            text: s,
+            tokens,
+            code,
+            ..
+        } in pieces(a, &mut repeats, &mut skipped)
+        {
+            if sentences.len() + echoes.len() >= MAX_SENTENCES {
+                skipped.beyond += 1;
+                continue;
+            }
+            kept_text.push_str(s);
+            kept_text.push(' ');
             if let Some(c) = (!code).then(|| prep.echo.echo(&tokens)).flatten() {
                 echoes.push(Echo {
-                    quote: text::ellipsize(&text::squash_ws(s.text), 200),
+                    quote: text::ellipsize(&text::squash_ws(s), 200),
                     sure: c == Certainty::Sure,
                 });
                 continue;
@@ -452,14 +798,14 @@ fn read_sentences(prep: &Prepared, cand: &CandidateText) -> (Vec<Sentence>, Vec<
             // Code is read through its comments (that is where the "why"
             // is) and its guards (where edge cases are handled).
             let prose: String = if code {
-                code_comments(s.text)
+                code_comments(s)
             } else {
-                s.text.to_string()
+                s.to_string()
             };
             let lower = signals::normalise(&prose);
             let mut found = signals::scan(&lower);
             if code {
-                found.merge(&code_signals(s.text));
+                found.merge(&code_signals(s));
             }
             // Prose reuses the sentence's tokens; code is measured on its
             // comments only.
@@ -480,11 +826,11 @@ fn read_sentences(prep: &Prepared, cand: &CandidateText) -> (Vec<Sentence>, Vec<
             let [focus, strong_cue, weak_cue] = prep.hits(&tokens);
             sentences.push(Sentence {
                 answer: ai,
-                text: s.text.to_string(),
+                text: s.to_string(),
                 numbers: if code {
                     0
                 } else {
-                    signals::specific_numbers(s.text)
+                    signals::specific_numbers(s)
                 },
                 found,
                 words,
@@ -498,8 +844,14 @@ fn read_sentences(prep: &Prepared, cand: &CandidateText) -> (Vec<Sentence>, Vec<
                 after_hint: a.after_hint,
             });
         }
+        kept.push(kept_text);
     }
-    (sentences, echoes)
+    Read {
+        sentences,
+        echoes,
+        kept,
+        skipped,
+    }
 }
 
 /// What the code itself shows: guards for edge cases, a framework call
@@ -790,7 +1142,7 @@ fn thresholds() -> [f64; 3] {
 #[doc(hidden)]
 pub fn debug_dump(round: &Round, t: &Transcript) -> String {
     let cand = CandidateText::new(round, t);
-    let (sentences, _) = read_sentences(&prepared(round), &cand);
+    let sentences = read_sentences(&prepared(round), &cand).sentences;
     let mut out = String::new();
     let mut last_answer = usize::MAX;
     for s in &sentences {

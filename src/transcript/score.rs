@@ -25,6 +25,10 @@ pub struct ScoreReport {
     /// change the score (`uncertain`).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub flag_details: Vec<FlagDetail>,
+    /// What the scorer set aside or cannot judge, in a line each (pasted
+    /// text without sentence structure, repeats counted once, …).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub notes: Vec<String>,
     /// The two things to practise next, weakest first.
     #[serde(default)]
     pub practice: Vec<String>,

@@ -745,6 +745,7 @@ mod summary_tests {
                 checklist: vec![],
                 flags: vec![],
                 flag_details: vec![],
+                notes: vec![],
                 practice: vec![],
                 samples: None,
             },

@@ -27,5 +27,6 @@ mod run_cmd;
 mod runner;
 mod scoring_cli;
 mod scoring_quality;
+mod scoring_quality_input;
 mod secrets;
 mod simulated_candidates;

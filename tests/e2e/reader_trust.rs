@@ -15,7 +15,7 @@ use crate::common::*;
 
 /// A system-design interview whose answers reason the way the strong column
 /// asks: conditions, prices, checks, failure cases.
-const BASE: &[(&str, &str)] = &[
+pub(crate) const BASE: &[(&str, &str)] = &[
     (
         "Design an assistant that answers analysts' questions by writing SQL over the company warehouse.",
         "I'd retrieve the table descriptions most similar to the question, the top 20 by embedding similarity re-ranked with a cross-encoder, because the model cannot write a join over tables it never saw. If no table scores above a threshold, the assistant says it cannot answer rather than guess. That costs recall on odd phrasings, which I'd accept, since a wrong number in a report is worse than no number.",
@@ -30,7 +30,7 @@ const BASE: &[(&str, &str)] = &[
     ),
 ];
 
-fn transcript(extra: &[(usize, &str)]) -> String {
+pub(crate) fn transcript(extra: &[(usize, &str)]) -> String {
     let mut out = String::from("# Round: system-design\n\n");
     for (i, (q, a)) in BASE.iter().enumerate() {
         let mut answer = a.to_string();
@@ -45,13 +45,13 @@ fn transcript(extra: &[(usize, &str)]) -> String {
     out
 }
 
-fn score(text: &str) -> ScoreReport {
+pub(crate) fn score(text: &str) -> ScoreReport {
     let cat = Catalog::builtin();
     let t = import::parse("t.txt", text, None).unwrap();
     reader::score(cat.get(&t.header.round).unwrap(), &t)
 }
 
-fn overall(r: &ScoreReport) -> f64 {
+pub(crate) fn overall(r: &ScoreReport) -> f64 {
     r.overall.unwrap_or(0.0)
 }
 

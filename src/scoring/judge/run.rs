@@ -172,6 +172,7 @@ pub async fn judge_detailed<M: JudgeModel>(
             checklist: offline.checklist,
             flags,
             flag_details: offline.flag_details,
+            notes: offline.notes,
             practice: Vec::new(),
             samples: None,
         },
