@@ -30,3 +30,4 @@ mod scoring_quality;
 mod scoring_quality_input;
 mod secrets;
 mod simulated_candidates;
+mod terminal;
