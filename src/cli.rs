@@ -101,6 +101,8 @@ pub enum Command {
     },
     /// Check the configuration and the model endpoint
     Doctor,
+    /// Measure how far the configured judge model can be trusted, on the built-in gold set
+    Calibrate(CalibrateArgs),
     /// Run code against a coding question's test suite, in a sandbox
     Run(RunArgs),
 }
@@ -227,6 +229,20 @@ pub struct ReportArgs {
     /// Round for plain-text transcripts without a `# Round:` line
     #[arg(long, value_name = "R")]
     pub round: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct CalibrateArgs {
+    /// A small subset (a strong/weak pair per round, one manipulated
+    /// transcript): a first look, never enough for the judge to decide
+    #[arg(long)]
+    pub quick: bool,
+    /// Print the result as JSON
+    #[arg(long)]
+    pub json: bool,
+    /// Transcripts judged a second time, at temperature 0.7, for the spread
+    #[arg(long, value_name = "N", default_value_t = 2)]
+    pub repeats: usize,
 }
 
 #[derive(Debug, Args)]

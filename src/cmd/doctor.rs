@@ -224,6 +224,7 @@ fn backend(r: &mut Report, args: &ModelFlags, config: &Config, s: &LlmSettings) 
     if let Some(j) = &s.judge_model {
         r.field("judge model", j);
     }
+    r.field("calibration", &calibration_line(config, s));
     let key = if env("OPENAI_API_KEY").is_some() {
         "set (from OPENAI_API_KEY)".to_string()
     } else if let Some(name) = file.api_key_env.as_deref().filter(|n| env(n).is_some()) {
@@ -250,6 +251,19 @@ fn backend(r: &mut Report, args: &ModelFlags, config: &Config, s: &LlmSettings) 
             s.max_retries
         ),
     );
+}
+
+/// The judge's calibration record for this endpoint and model, and the
+/// regime it gives.
+fn calibration_line(config: &Config, s: &LlmSettings) -> String {
+    use crate::scoring::judge::calibration;
+    match calibration::load(&config.paths.config_dir, s) {
+        None => "none for this endpoint and model: the judge is advisory; `mockround calibrate` measures it".into(),
+        Some(rec) => match rec.failure() {
+            None => format!("{}: passes, the judge's evidence decides", rec.summary()),
+            Some(why) => format!("{}: advisory ({why})", rec.summary()),
+        },
+    }
 }
 
 fn checks(r: &mut Report, settings: &LlmSettings) {

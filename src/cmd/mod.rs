@@ -2,6 +2,7 @@
 //! `run(ctx, args) -> Result<ExitCode>`. They load what they need, call
 //! into the library and print; the logic lives in the layers below.
 
+pub mod calibrate;
 pub mod diagnose;
 pub mod doctor;
 pub mod plan;
@@ -75,6 +76,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Diagnose { json } => diagnose::run(&ctx, json),
         Command::Plan(args) => plan::run(&ctx, args),
         Command::Doctor => doctor::run(&ctx),
+        Command::Calibrate(args) => calibrate::run(&ctx, args),
         Command::Run(args) => run::run(&ctx, args),
     }
 }

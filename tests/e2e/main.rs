@@ -12,6 +12,7 @@ mod coverage_quality;
 mod formats;
 mod interview;
 mod judge;
+mod judge_calibrate;
 mod judge_recorded;
 mod layers;
 mod listening;

@@ -19,13 +19,14 @@
 //! The pieces: `protocol` (what is asked and how replies are read),
 //! `combine` (verified evidence and the offline reading into a score),
 //! `run` (asking per dimension, concurrently, or per round; retries,
-//! samples), `calibration` (records and the gate), `calibrate` (running
-//! the gold set) and `client` (the LLM client as a [`JudgeModel`]).
+//! samples), `calibration` (records and the gate), `gold` (the labelled
+//! set compiled in), `calibrate` (running the gold set) and `client` (the LLM client as a [`JudgeModel`]).
 
 pub mod calibrate;
 pub mod calibration;
 mod client;
 mod combine;
+pub mod gold;
 mod protocol;
 mod run;
 #[cfg(test)]

@@ -44,6 +44,9 @@ pub enum Step {
     /// question (or hint) the task line quotes, tied to the quoted words of
     /// the candidate when the prompt gives some.
     EchoAsk,
+    /// Reply with what this function makes of the request body: a model
+    /// that reads the prompt (a judge citing the sentences it should).
+    Compute(fn(&str) -> String),
 }
 
 impl Step {
@@ -450,6 +453,10 @@ fn serve_one(
                 };
                 Step::slow_reply(&echo_ask(&body), first, between)
             }
+            Step::Compute(f) => {
+                let body = state.lock().unwrap().seen[index].body.clone();
+                Step::reply(&f(&body))
+            }
             other => other,
         };
         run_step(&mut out, step, stop)
@@ -537,7 +544,7 @@ fn run_step(out: &mut TcpStream, step: Step, stop: &AtomicBool) -> std::io::Resu
                 .collect();
             respond(out, status, &h, &body)
         }
-        Step::Close | Step::EchoAsk => Ok(()),
+        Step::Close | Step::EchoAsk | Step::Compute(_) => Ok(()),
         Step::Stream {
             pieces,
             first_delay,
