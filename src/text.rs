@@ -470,7 +470,12 @@ pub fn sentences<'a>(text: &'a str) -> Vec<Sentence<'a>> {
                     _ => false,
                 }
             }
-            b'\n' => bytes.get(i + 1) == Some(&b'\n') || line_is_list_item(&text[i + 1..]),
+            b'\n' => {
+                bytes.get(i + 1) == Some(&b'\n')
+                    || line_is_list_item(&text[i + 1..])
+                    || line_is_heading(&text[i + 1..])
+                    || line_is_heading(&text[line_start(text, i)..i])
+            }
             _ => false,
         };
         if boundary {
@@ -481,7 +486,114 @@ pub fn sentences<'a>(text: &'a str) -> Vec<Sentence<'a>> {
         i += 1;
     }
     push(&mut out, start, text.len());
-    out
+    out.into_iter().flat_map(split_run_on).collect()
+}
+
+/// Where the line that ends at byte `end` starts.
+fn line_start(text: &str, end: usize) -> usize {
+    text[..end].rfind('\n').map_or(0, |p| p + 1)
+}
+
+/// A markdown heading, or a short label line ("Evaluation:", "**Cost**"):
+/// a sentence of its own, never glued to the text under it.
+fn line_is_heading(line: &str) -> bool {
+    let line = line.lines().next().unwrap_or("").trim();
+    if line.is_empty() {
+        return false;
+    }
+    let hashes = line.bytes().take_while(|b| *b == b'#').count();
+    if (1..=6).contains(&hashes) && line[hashes..].starts_with(' ') {
+        return true;
+    }
+    let words = line.split_whitespace().count();
+    words <= 6
+        && (line.ends_with(':')
+            || (line.starts_with("**") && line.ends_with("**") && line.len() > 4))
+}
+
+/// A spoken answer runs on: a piece longer than this many words (the
+/// full stops already cut it where there were any) is cut where speech
+/// starts a new thought.
+const RUN_ON_WORDS: usize = 40;
+/// No part of a cut run-on is shorter than this many words.
+const MIN_PART_WORDS: usize = 8;
+
+/// Words that open a new thought in speech ("so", "and then", "okay"),
+/// where a writer would have put a full stop. Fillers are not: people say
+/// "um" in the middle of a clause.
+fn opens_thought(w: &str, next: &str) -> bool {
+    match w {
+        "so" => !matches!(
+            next,
+            "that" | "much" | "far" | "many" | "long" | "the" | "on"
+        ),
+        "okay" | "ok" | "alright" | "anyway" | "but" => true,
+        "and" => matches!(next, "then" | "so" | "also"),
+        _ => false,
+    }
+}
+
+fn is_filler_word(w: &str) -> bool {
+    matches!(
+        w,
+        "um" | "uh" | "umm" | "uhh" | "er" | "erm" | "hmm" | "yeah"
+    )
+}
+
+/// Split a run-on piece (see [`RUN_ON_WORDS`]) before the words that open
+/// a new thought; other pieces come back as they are.
+fn split_run_on(s: Sentence<'_>) -> Vec<Sentence<'_>> {
+    if s.text.starts_with("```") {
+        return vec![s];
+    }
+    let spans: Vec<(usize, &str)> = s
+        .text
+        .split_whitespace()
+        .map(|w| (w.as_ptr() as usize - s.text.as_ptr() as usize, w))
+        .collect();
+    if spans.len() <= RUN_ON_WORDS {
+        return vec![s];
+    }
+    let lower = |k: usize| -> String {
+        spans.get(k).map_or(String::new(), |(_, w)| {
+            w.trim_matches(|c: char| !c.is_alphanumeric())
+                .to_lowercase()
+        })
+    };
+    let mut cuts = vec![0];
+    let mut last = 0;
+    let mut k = 1;
+    while k < spans.len() {
+        let (w, next) = (lower(k), lower(k + 1));
+        // "um so", "and so": cut once, before the first of them
+        let mut at = k;
+        while at > last + 1 && (is_filler_word(&lower(at - 1)) || lower(at - 1) == "and") {
+            at -= 1;
+        }
+        if opens_thought(&w, &next)
+            && at - last >= MIN_PART_WORDS
+            && spans.len() - at >= MIN_PART_WORDS
+        {
+            cuts.push(spans[at].0);
+            last = at;
+        }
+        k += 1;
+    }
+    if cuts.len() == 1 {
+        return vec![s];
+    }
+    cuts.push(s.text.len());
+    cuts.windows(2)
+        .filter_map(|c| {
+            let piece = &s.text[c[0]..c[1]];
+            let lead = piece.len() - piece.trim_start().len();
+            let text = piece.trim();
+            (!text.is_empty()).then_some(Sentence {
+                text,
+                start: s.start + c[0] + lead,
+            })
+        })
+        .collect()
 }
 
 fn is_abbreviation(before: &str) -> bool {
@@ -497,10 +609,49 @@ fn is_abbreviation(before: &str) -> bool {
 
 fn line_is_list_item(rest: &str) -> bool {
     let t = rest.trim_start_matches([' ', '\t']);
-    t.starts_with("- ") || t.starts_with("* ") || t.starts_with("• ") || {
+    t.starts_with("- ") || t.starts_with("* ") || t.starts_with("• ") || t.starts_with("+ ") || {
         let digits = t.bytes().take_while(|b| b.is_ascii_digit()).count();
-        digits > 0 && t[digits..].starts_with(". ")
+        digits > 0 && (t[digits..].starts_with(". ") || t[digits..].starts_with(") "))
     }
+}
+
+/// `text` without the sounds of speech ("um", "uh", "er", "hmm") and the
+/// "you know"s between words: what transcribed speech says, for reading
+/// (quotes are still cut from the text as it was said).
+pub fn drop_fillers(text: &str) -> String {
+    let words: Vec<&str> = text.split_whitespace().collect();
+    let bare = |w: &str| {
+        w.trim_matches(|c: char| !c.is_alphanumeric())
+            .to_lowercase()
+    };
+    let mut out = String::with_capacity(text.len());
+    let mut k = 0;
+    while k < words.len() {
+        let b = bare(words[k]);
+        let you_know = b == "you"
+            && words.get(k + 1).is_some_and(|n| {
+                let n2 = words.get(k + 2).map(|x| bare(x)).unwrap_or_default();
+                bare(n) == "know"
+                    && !matches!(
+                        n2.as_str(),
+                        "what" | "how" | "that" | "why" | "which" | "if" | "whether"
+                    )
+            });
+        if you_know {
+            k += 2;
+            continue;
+        }
+        if is_filler_word(&b) && b != "yeah" {
+            k += 1;
+            continue;
+        }
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(words[k]);
+        k += 1;
+    }
+    out
 }
 
 /// The words of `text` that carry content: not stopwords, not short.

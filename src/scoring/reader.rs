@@ -616,7 +616,11 @@ fn pieces<'a>(
                 continue;
             }
             let code = piece.starts_with("```");
-            let tokens = Tokens::new(piece);
+            let tokens = if code {
+                Tokens::new(piece)
+            } else {
+                Tokens::new(&text::drop_fillers(piece))
+            };
             if repeats.said_before(&tokens, piece) {
                 skipped.repeats += 1;
                 continue;
@@ -800,7 +804,7 @@ fn read_sentences(prep: &Prepared, cand: &CandidateText) -> Read {
             let prose: String = if code {
                 code_comments(s)
             } else {
-                s.to_string()
+                text::drop_fillers(s)
             };
             let lower = signals::normalise(&prose);
             let mut found = signals::scan(&lower);

@@ -1818,43 +1818,115 @@ fn is_word(b: u8) -> bool {
 }
 
 /// Numbers that say something: quantities with a unit or a scale, ratios,
-/// thresholds. Years and list numbering do not count.
+/// thresholds, in digits or in words ("ninety-nine point four percent",
+/// "ten thousand examples", "forty to one"). Years, list numbering and a
+/// lone "one" or "two" ("one of the reasons") do not count.
 pub fn specific_numbers(text: &str) -> u32 {
     let words: Vec<&str> = text.split_whitespace().collect();
+    let clean = |raw: &str| -> String {
+        raw.trim_matches(|c: char| !c.is_alphanumeric() && c != '%' && c != '.' && c != '$')
+            .trim_end_matches('.')
+            .to_ascii_lowercase()
+    };
     let mut n = 0;
-    for (i, raw) in words.iter().enumerate() {
-        let w =
-            raw.trim_matches(|c: char| !c.is_alphanumeric() && c != '%' && c != '.' && c != '$');
-        let w = w.trim_end_matches('.');
+    let mut i = 0;
+    while i < words.len() {
+        let raw = words[i];
+        let w = clean(raw);
         if !w.chars().any(|c| c.is_ascii_digit()) {
-            if NUMBER_WORDS.contains(&w.to_ascii_lowercase().as_str()) {
-                let next = words
-                    .get(i + 1)
-                    .map(|s| s.to_ascii_lowercase())
-                    .unwrap_or_default();
-                if UNITS.iter().any(|u| next.starts_with(u)) {
+            let run = number_run(&words[i..], &clean);
+            if run > 0 {
+                let said: Vec<String> = words[i..i + run].iter().map(|x| clean(x)).collect();
+                let after = |k: usize| words.get(i + run + k).map(|x| clean(x)).unwrap_or_default();
+                let compound = said.iter().filter(|x| is_number_word(x)).count() >= 2
+                    || said.iter().any(|x| x.contains('-'));
+                let scale = said.iter().any(|x| is_scale(x));
+                let unit = UNITS.iter().any(|u| after(0).starts_with(u))
+                    || (matches!(after(0).as_str(), "a" | "an")
+                        && UNITS.iter().any(|u| after(1).starts_with(u)));
+                // "forty to one", "one in ten", "three or four": one number
+                let ratio = matches!(
+                    after(0).as_str(),
+                    "to" | "or" | "in" | "out" | "per" | "every"
+                )
+                .then(|| {
+                    (1..3).find(|&k| {
+                        let x = after(k);
+                        is_number_word(&x) || x.chars().any(|c| c.is_ascii_digit())
+                    })
+                })
+                .flatten();
+                if compound || scale || unit || ratio.is_some() {
                     n += 1;
                 }
+                i += run;
+                if let Some(k) = ratio {
+                    let right = i + k;
+                    i = right + number_run(&words[right..], &clean).max(1);
+                }
+                continue;
             }
+            i += 1;
             continue;
         }
         let digits: String = w.chars().filter(|c| c.is_ascii_digit()).collect();
-        if digits.len() == 4
+        let year = digits.len() == 4
             && w.len() == 4
-            && (digits.starts_with("19") || digits.starts_with("20"))
-        {
-            continue; // a year
-        }
+            && (digits.starts_with("19") || digits.starts_with("20"));
         // "1." or "2)" at the start of a list item
-        if i == 0 && raw.len() <= 3 && (raw.ends_with('.') || raw.ends_with(')')) {
-            continue;
+        let list = i == 0 && raw.len() <= 3 && (raw.ends_with('.') || raw.ends_with(')'));
+        if !year && !list {
+            n += 1;
         }
-        n += 1;
+        i += 1;
     }
     n
 }
 
+/// How many words from the start of `words` spell one number ("a hundred
+/// and ninety-nine", "ninety-nine point four"): 0 if it does not start
+/// with a number word.
+fn number_run(words: &[&str], clean: &dyn Fn(&str) -> String) -> usize {
+    let mut k = 0;
+    while k < words.len() {
+        let w = clean(words[k]);
+        let joiner = matches!(w.as_str(), "and" | "point" | "a");
+        let next_is_number = words.get(k + 1).is_some_and(|x| is_number_word(&clean(x)));
+        if is_number_word(&w) || (k > 0 && joiner && next_is_number) {
+            k += 1;
+            // a comma or full stop ends the number
+            if words[k - 1].ends_with([',', '.', ';', ':']) {
+                break;
+            }
+        } else {
+            break;
+        }
+    }
+    k
+}
+
+/// A number spelled in words, hyphenated compounds included.
+fn is_number_word(w: &str) -> bool {
+    !w.is_empty() && w.split('-').all(|p| NUMBER_WORDS.contains(&p))
+}
+
+fn is_scale(w: &str) -> bool {
+    matches!(
+        w,
+        "hundred"
+            | "hundreds"
+            | "thousand"
+            | "thousands"
+            | "million"
+            | "millions"
+            | "billion"
+            | "billions"
+    )
+}
+
 const NUMBER_WORDS: &[&str] = &[
+    "zero",
+    "one",
     "two",
     "three",
     "four",
@@ -1864,22 +1936,72 @@ const NUMBER_WORDS: &[&str] = &[
     "eight",
     "nine",
     "ten",
+    "eleven",
+    "twelve",
+    "thirteen",
+    "fourteen",
+    "fifteen",
+    "sixteen",
+    "seventeen",
+    "eighteen",
+    "nineteen",
     "twenty",
     "thirty",
     "forty",
     "fifty",
+    "sixty",
+    "seventy",
+    "eighty",
+    "ninety",
     "hundred",
     "hundreds",
     "thousand",
     "thousands",
     "million",
     "millions",
+    "billion",
+    "billions",
     "dozen",
+    "dozens",
     "half",
+    "third",
+    "quarter",
 ];
 
 const UNITS: &[&str] = &[
     "percent",
+    "per cent",
+    "point",
+    "x",
+    "fold",
+    "%",
+    "cent",
+    "euro",
+    "pound",
+    "class",
+    "transaction",
+    "case",
+    "record",
+    "step",
+    "epoch",
+    "batch",
+    "gpu",
+    "node",
+    "machine",
+    "server",
+    "byte",
+    "word",
+    "line",
+    "file",
+    "hit",
+    "error",
+    "event",
+    "alert",
+    "ticket",
+    "analyst",
+    "people",
+    "engineer",
+    "year",
     "ms",
     "millisecond",
     "second",
@@ -1950,5 +2072,21 @@ mod tests {
         );
         assert_eq!(specific_numbers("a few hundred queries"), 1);
         assert_eq!(specific_numbers("1. First point"), 0);
+    }
+
+    #[test]
+    fn numbers_in_words_count_as_numbers() {
+        for (text, n) in [
+            ("ninety-nine point four percent", 1),
+            ("ten thousand fraud cases out of two million", 2),
+            ("a cost ratio of forty to one", 1),
+            ("about half a percent of rows", 1),
+            ("one to a hundred and ninety-nine", 1),
+            ("one of the reasons is two reasons", 0),
+            ("three or four copies", 1),
+            ("a team of twelve analysts", 1),
+        ] {
+            assert_eq!(specific_numbers(text), n, "{text}");
+        }
     }
 }

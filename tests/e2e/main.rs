@@ -29,6 +29,7 @@ mod runner;
 mod scoring_cli;
 mod scoring_quality;
 mod scoring_quality_input;
+mod scoring_quality_talk;
 mod secrets;
 mod simulated_candidates;
 mod terminal;
