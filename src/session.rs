@@ -20,8 +20,10 @@ use std::time::Duration;
 use crate::coverage::{self, AnswerAnalysis, ClaimKind, Level, Shape};
 use crate::rng::Rng;
 use crate::rounds::{KeyPoint, Question, Round, LEVELS};
+use crate::runner::Verdict;
 use crate::transcript::{
-    AnalysisEvent, Event, RecordedClaim, RecordedMisconception, Role, Target, Transcript, TurnKind,
+    AnalysisEvent, Event, RecordedClaim, RecordedMisconception, Role, RunEvent, Target, Transcript,
+    TurnKind,
 };
 
 /// What the session wants to happen after the last answer.
@@ -70,6 +72,9 @@ pub enum Aim {
     },
     /// The answer had no sentence structure: ask for it in their own words.
     Pasted,
+    /// The candidate's code failed this case of the suite (`/run`; `load`:
+    /// it did not load): ask about it.
+    Run(String),
 }
 
 impl Aim {
@@ -83,6 +88,7 @@ impl Aim {
             Aim::Nudge(_) => Target::Nudge,
             Aim::Redirect { .. } => Target::Redirect,
             Aim::Pasted => Target::Pasted,
+            Aim::Run(case) => Target::Run(case.clone()),
         }
     }
 
@@ -94,7 +100,7 @@ impl Aim {
             Aim::Redirect { key_point, .. } | Aim::Misconception { key_point, .. } => {
                 key_point.as_deref()
             }
-            Aim::Pressure(_) | Aim::Claim(_) | Aim::Pasted => None,
+            Aim::Pressure(_) | Aim::Claim(_) | Aim::Pasted | Aim::Run(_) => None,
         }
     }
 }
@@ -388,6 +394,24 @@ impl Session {
         cur.hints.insert(kp.id.clone(), level);
         cur.last_hint = Some(kp.id.clone());
         Some((kp, level))
+    }
+
+    /// After `/run`: a follow-up about the failure that tells most (the
+    /// suite's own diagnosis before a bare mismatch), unless that case was
+    /// already asked about on this question. Not bound by the follow-up
+    /// budget: a failing test is what an interviewer asks about first.
+    pub fn after_run(&self, run: &RunEvent) -> Option<FollowUp> {
+        let cur = self.current.as_ref().filter(|c| c.id == run.question_id)?;
+        let case = match run.verdict() {
+            Verdict::DidNotLoad => "load".to_string(),
+            _ => run.telling_failure()?.name.clone(),
+        };
+        let aim = Aim::Run(case);
+        (!cur.asked.contains(&aim.recorded())).then_some(FollowUp {
+            target: aim,
+            quote: None,
+            acknowledge: None,
+        })
     }
 
     /// Record that a follow-up was asked (the engine may have phrased it,
@@ -910,6 +934,39 @@ mod tests {
         for id in &a.order {
             assert!(r.question(id).unwrap().fits_level("mid"));
         }
+    }
+
+    #[test]
+    fn a_failing_run_is_asked_about_once_per_case() {
+        let cat = Catalog::builtin();
+        let r = cat.get("coding").unwrap();
+        let mut s = Session::new(r, "mid", None, Some(1), None, 1, &[]);
+        s.ask_first(&["code-merge-intervals".into()], true);
+        s.start(r, Duration::ZERO);
+        let run: RunEvent = serde_json::from_str(
+            r#"{"at":"2027-03-01T10:04:30Z","question_id":"code-merge-intervals","cases":[
+            {"name":"example","kind":"happy","status":"failed","ms":1.0,"message":"merge(example): expected [[0, 20]], got [[0, 15]]"},
+            {"name":"touching_blocks_merge","kind":"edge","status":"failed","ms":1.0,"message":"a start equal to an end continues the block"}]}"#,
+        )
+        .unwrap();
+        let f = s.after_run(&run).expect("a follow-up on the failure");
+        // the suite's diagnosis before a bare mismatch
+        assert_eq!(f.target, Aim::Run("touching_blocks_merge".into()));
+        s.record_follow_up(&f);
+        assert_eq!(s.after_run(&run), None, "the same case is not asked twice");
+        let mut other = run.clone();
+        other.question_id = "code-kmeans".into();
+        assert_eq!(
+            s.after_run(&other),
+            None,
+            "only the current question's suite"
+        );
+        let passed: RunEvent = serde_json::from_str(
+            r#"{"at":"2027-03-01T10:05:30Z","question_id":"code-merge-intervals","cases":[
+            {"name":"example","kind":"happy","status":"passed","ms":1.0}]}"#,
+        )
+        .unwrap();
+        assert_eq!(s.after_run(&passed), None);
     }
 
     #[test]

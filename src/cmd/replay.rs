@@ -242,6 +242,7 @@ impl<W: Write> Player<W> {
                 Some(Target::Claim(k)) => format!(" (follow-up: pressure on a {} claim)", k.name()),
                 Some(Target::Misconception(m)) => format!(" (follow-up: misconception {m})"),
                 Some(Target::Pasted) => " (follow-up: pasted text)".into(),
+                Some(Target::Run(c)) => format!(" (follow-up on the run: {c})"),
                 None => " (follow-up)".into(),
             },
             (Role::Interviewer, TurnKind::Hint) => match t.target.clone() {
@@ -324,7 +325,7 @@ impl<W: Write> Player<W> {
                 self.style.dim(&stamp),
                 self.style.bold(&head)
             )?;
-            for line in super::run::case_lines(&rr.run, &self.style, false) {
+            for line in crate::interview::run_code::case_lines(&rr.run, &self.style, false) {
                 writeln!(self.out, "   {line}")?;
             }
             writeln!(self.out)?;

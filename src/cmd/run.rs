@@ -20,7 +20,8 @@ use anyhow::{anyhow, bail, Context as _, Result};
 
 use super::Ctx;
 use crate::cli::RunArgs;
-use crate::runner::{self, Outcome, Pick, Runner, RunnerError, Status, Suite, Verdict};
+use crate::interview::run_code::{case_lines, footer_lines};
+use crate::runner::{self, Outcome, Pick, Runner, RunnerError, Suite, Verdict};
 use crate::transcript::RunEvent;
 use crate::ui::Style;
 
@@ -28,8 +29,6 @@ use crate::ui::Style;
 const SETUP: u8 = 2;
 /// The largest answer or session file read to find code in.
 const MAX_ANSWER_BYTES: u64 = 32 << 20;
-/// Lines of the code's own output shown under the results.
-const OUTPUT_LINES: usize = 12;
 
 pub fn run(ctx: &Ctx, args: RunArgs) -> Result<ExitCode> {
     let (outcome, title) = match prepare_and_run(ctx, &args) {
@@ -201,60 +200,4 @@ fn print_outcome(
         writeln!(out, "\nAn interviewer would ask: {question}")?;
     }
     Ok(())
-}
-
-/// One line per case (`every`), or per case that did not pass; none when
-/// the code did not load, since the headline says why.
-pub fn case_lines(run: &RunEvent, style: &Style, every: bool) -> Vec<String> {
-    if run.verdict() == Verdict::DidNotLoad {
-        return Vec::new();
-    }
-    run.cases
-        .iter()
-        .filter(|c| every || !matches!(c.status, Status::Passed | Status::Skipped))
-        .map(|c| {
-            let label = format!("{:<7}", c.status.label());
-            let label = match c.status {
-                Status::Passed => style.green(&label),
-                Status::Failed | Status::Errored => style.red(&label),
-                Status::Skipped => style.yellow(&label),
-                Status::NotRun => style.dim(&label),
-            };
-            match &c.message {
-                Some(m) => format!("{label} {}: {m}", c.name),
-                None => format!("{label} {}", c.name),
-            }
-        })
-        .collect()
-}
-
-/// The sandbox level, anything odd the runner noticed, and what the code printed.
-pub fn footer_lines(run: &RunEvent) -> Vec<String> {
-    let mut lines = Vec::new();
-    if let Some(s) = &run.sandbox {
-        let mut line = format!("Sandbox: {}", s.describe());
-        if let Some(why) = &s.fallback {
-            line.push_str(&format!(" ({why})"));
-        }
-        lines.push(line);
-    }
-    lines.extend(run.notes.iter().map(|n| format!("Note: {n}")));
-    for (name, output) in [("stdout", &run.stdout), ("stderr", &run.stderr)] {
-        if output.is_empty() {
-            continue;
-        }
-        let all: Vec<&str> = output.text.lines().collect();
-        let shown = &all[..all.len().min(OUTPUT_LINES)];
-        let cut = if output.truncated() || shown.len() < all.len() {
-            ", the start shown"
-        } else {
-            ""
-        };
-        lines.push(format!(
-            "The code printed {} bytes on {name}{cut}:",
-            output.bytes
-        ));
-        lines.extend(shown.iter().map(|l| format!("  | {l}")));
-    }
-    lines
 }

@@ -19,13 +19,14 @@ use crate::interview::repl::commands::{self, Command};
 use crate::interview::repl::editor;
 use crate::interview::repl::input::{Input, LineSource};
 use crate::interview::repl::render::Console;
+use crate::interview::run_code;
 use crate::rounds::Round;
 use crate::session::{self, Next, Resume, Session, WrapReason};
 use crate::text;
 use crate::transcript::store::{self, SessionWriter};
 use crate::transcript::{
-    Backend, EndEvent, EndStatus, Event, Header, ResumeEvent, Role, Target, Transcript, Turn,
-    TurnKind, FORMAT_VERSION,
+    Backend, EndEvent, EndStatus, Event, Header, ResumeEvent, Role, RunEvent, Target, Transcript,
+    Turn, TurnKind, FORMAT_VERSION,
 };
 use crate::ui::clock;
 
@@ -61,6 +62,8 @@ pub struct Live<'a> {
     /// Where a resumed session picks up, decided by the same restore that
     /// rebuilt `session` (deciding twice could disagree near the time limit).
     resume_step: Option<Resume>,
+    /// The latest `/run` on the current question.
+    run: Option<RunEvent>,
 }
 
 /// Key points covered per question, from the analyses a transcript
@@ -231,6 +234,7 @@ impl<'a> Live<'a> {
             id,
             quit: false,
             resume_step: None,
+            run: None,
         })
     }
 
@@ -302,6 +306,7 @@ impl<'a> Live<'a> {
             id: transcript.header.id.clone(),
             quit: false,
             resume_step: Some(resume_step),
+            run: None,
         };
         // Rebuild what the engine may look at: the current question's
         // exchange verbatim, earlier questions compacted with what their
@@ -408,6 +413,7 @@ impl<'a> Live<'a> {
                             &self.earlier,
                             elapsed,
                             &question_id,
+                            self.run.as_ref(),
                         );
                         self.engine.question(&ctx, self.console)
                     };
@@ -425,6 +431,7 @@ impl<'a> Live<'a> {
                             &self.earlier,
                             elapsed,
                             &qid,
+                            self.run.as_ref(),
                         );
                         self.engine.follow_up(&ctx, &f, self.console)
                     };
@@ -465,6 +472,7 @@ impl<'a> Live<'a> {
         earlier: &'b [EarlierQuestion],
         elapsed: Duration,
         question_id: &str,
+        run: Option<&'b RunEvent>,
     ) -> Context<'b> {
         static NOTHING_ASKED: BTreeSet<Target> = BTreeSet::new();
         static NOTHING_COVERED: BTreeSet<String> = BTreeSet::new();
@@ -485,11 +493,13 @@ impl<'a> Live<'a> {
             covered,
             time_left: session.time_left(elapsed),
             previous: session.previous,
+            run: run.filter(|r| r.question_id == question_id),
         }
     }
 
     /// Fold the finished question into a short summary for later prompts.
     fn compact_current(&mut self) {
+        self.run = None;
         let Some(cur) = self.session.current.as_ref() else {
             return;
         };
@@ -634,6 +644,17 @@ impl<'a> Live<'a> {
                     self.console.note(&msg);
                 }
                 Input::Command(Command::Hint) => self.give_hint()?,
+                Input::Run(arg) => {
+                    if let Some(next) = self.run_code(arg.as_deref())? {
+                        return Ok(Some(next));
+                    }
+                }
+                // classified as Input::Run; kept for a source that does not
+                Input::Command(Command::Run) => {
+                    if let Some(next) = self.run_code(None)? {
+                        return Ok(Some(next));
+                    }
+                }
                 Input::Command(Command::Skip) => {
                     let qid = self.current_id();
                     let mut turn = Turn::new(Role::Candidate, TurnKind::Answer, Some(&qid), "");
@@ -674,6 +695,33 @@ impl<'a> Live<'a> {
         }
     }
 
+    /// `/run`: run the code, show and record the result (saved before the
+    /// interviewer reacts, like an answer), and follow up on a failure.
+    fn run_code(&mut self, arg: Option<&str>) -> Result<Option<Next>> {
+        let qid = self.current_id();
+        let answers: Vec<&str> = self
+            .exchange
+            .iter()
+            .filter(|(r, _)| *r == Role::Candidate)
+            .map(|(_, t)| t.as_str())
+            .collect();
+        let run = match run_code::run(&qid, &answers, arg) {
+            Ok(run) => run,
+            Err(msg) => {
+                self.console.warn(&msg);
+                return Ok(None);
+            }
+        };
+        for line in run_code::lines(&run, &self.console.style) {
+            self.console.line(&line);
+        }
+        self.console.line("");
+        self.writer.append(&Event::Run(run.clone()))?;
+        let next = self.session.after_run(&run).map(Next::FollowUp);
+        self.run = Some(run);
+        Ok(next)
+    }
+
     fn give_hint(&mut self) -> Result<()> {
         let Some((kp, level)) = self.session.hint(self.round).map(|(k, l)| (k.clone(), l)) else {
             self.console.note("no more hints for this question");
@@ -689,6 +737,7 @@ impl<'a> Live<'a> {
                 &self.earlier,
                 elapsed,
                 &qid,
+                self.run.as_ref(),
             );
             self.engine.hint(&ctx, &kp, level, self.console)
         };

@@ -487,6 +487,7 @@ fn turn_doc(rt: &ReviewTurn) -> TurnDoc {
             Some(Target::Claim(k)) => format!("follow-up: pressure on a {} claim", k.name()),
             Some(Target::Misconception(m)) => format!("follow-up: misconception {m}"),
             Some(Target::Pasted) => "follow-up: pasted text".into(),
+            Some(Target::Run(c)) => format!("follow-up on the run: {c}"),
             None => "follow-up".into(),
         },
         (Role::Interviewer, TurnKind::Hint) => match t.target.clone() {

@@ -121,7 +121,9 @@ pub enum TurnSource {
 
 /// What an interviewer turn was aiming at. Stored as one string: a key point
 /// id, `pressure:N`, `pressure:number|absolute|price` (a claim of the
-/// answer), `misconception:ID`, `nudge`, `redirect` or `pasted`.
+/// answer), `misconception:ID`, `nudge`, `redirect`, `pasted` or
+/// `run:CASE` (a case the candidate's code failed; `run:load` when it did
+/// not load).
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(into = "String", from = "String")]
 pub enum Target {
@@ -139,6 +141,8 @@ pub enum Target {
     Misconception(String),
     /// "That reads like pasted text": the answer had no sentence structure.
     Pasted,
+    /// A case of the test suite the candidate's code failed (`/run`).
+    Run(String),
 }
 
 impl Target {
@@ -161,6 +165,7 @@ impl From<Target> for String {
             Target::Claim(k) => format!("pressure:{}", k.name()),
             Target::Misconception(id) => format!("misconception:{id}"),
             Target::Pasted => "pasted".into(),
+            Target::Run(case) => format!("run:{case}"),
         }
     }
 }
@@ -177,6 +182,9 @@ impl From<String> for Target {
         }
         if let Some(id) = s.strip_prefix("misconception:") {
             return Target::Misconception(id.to_string());
+        }
+        if let Some(case) = s.strip_prefix("run:") {
+            return Target::Run(case.to_string());
         }
         match s.as_str() {
             "nudge" => Target::Nudge,

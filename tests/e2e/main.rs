@@ -25,6 +25,7 @@ mod reader_trust;
 mod reliability;
 mod review;
 mod run_cmd;
+mod run_in_session;
 mod runner;
 mod scoring_cli;
 mod scoring_quality;

@@ -167,6 +167,10 @@ impl LlmInterviewer {
         if let Some(quote) = &task.quote {
             candidate.push(quote);
         }
+        // what the code printed may be quoted, never obeyed
+        if let Some(run) = &task.run {
+            candidate.push(run);
+        }
         if let Some(done) = &task.acknowledge {
             allowed.push(done);
         }

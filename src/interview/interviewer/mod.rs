@@ -16,7 +16,7 @@ use std::time::Duration;
 
 use crate::rounds::{KeyPoint, Question, Round};
 use crate::session::{FollowUp, Outcome, WrapReason};
-use crate::transcript::{Role, Target, Usage};
+use crate::transcript::{Role, RunEvent, Target, Usage};
 
 /// Where an engine writes what it says, as it says it.
 pub trait Sink {
@@ -100,6 +100,8 @@ pub struct Context<'a> {
     pub time_left: Duration,
     /// How the previous question went (None before the second question).
     pub previous: Option<Outcome>,
+    /// The latest `/run` of code on this question, if any.
+    pub run: Option<&'a RunEvent>,
 }
 
 impl Context<'_> {

@@ -297,6 +297,9 @@ impl Scripted {
                 let lead = self.pick(REDIRECT).unwrap_or(REDIRECT[0]);
                 join(&[&fill_topic(lead, &q.title), &ask])
             }
+            Aim::Run(_) => ctx.run.and_then(|r| r.follow_up()).unwrap_or_else(|| {
+                "Your code fails some of the tests. What do you think they check?".into()
+            }),
             Aim::Pasted => {
                 let first = q.key_points.iter().find(|k| !ctx.covered.contains(&k.id));
                 let ask = first.map(|k| k.probe.as_str()).unwrap_or("");

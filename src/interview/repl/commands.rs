@@ -8,6 +8,7 @@ pub enum Command {
     Skip,
     Time,
     Edit,
+    Run,
     End,
     Quit,
 }
@@ -50,6 +51,11 @@ pub const COMMANDS: &[Spec] = &[
         help: "write the answer in $VISUAL / $EDITOR",
     },
     Spec {
+        command: Command::Run,
+        name: "/run",
+        help: "run your latest code block against the question's tests (/run 2: your second block)",
+    },
+    Spec {
         command: Command::End,
         name: "/end",
         help: "wrap up now and score the session",
@@ -77,6 +83,12 @@ pub fn help() -> String {
     }
     out.push_str(HOW_TO_ANSWER);
     out
+}
+
+/// What follows the command word (`/run 2`), if anything.
+pub fn argument(line: &str) -> Option<String> {
+    let rest = line.trim().split_once(char::is_whitespace)?.1.trim();
+    (!rest.is_empty()).then(|| rest.to_string())
 }
 
 /// Parse a line that starts with '/'. `Err` carries the message for an
@@ -131,6 +143,9 @@ mod tests {
         assert_eq!(parse("/usr/bin/python is where"), Ok(None));
         assert_eq!(parse("plain answer"), Ok(None));
         assert!(help().contains("/edit"));
+        assert_eq!(parse("/run 2"), Ok(Some(Command::Run)));
+        assert_eq!(argument("/run  2 "), Some("2".into()));
+        assert_eq!(argument("/run"), None);
     }
 
     #[test]

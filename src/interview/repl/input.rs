@@ -26,6 +26,8 @@ use super::commands::{self, Command};
 pub enum Input {
     Answer(String),
     Command(Command),
+    /// `/run`, with what follows it (a block number).
+    Run(Option<String>),
     /// A slash command that does not exist (message ready to show).
     BadCommand(String),
     /// Ctrl-C at the prompt; `discarded` lines of typed text were put in
@@ -62,6 +64,7 @@ pub fn open_block(text: &str) -> bool {
 
 fn classify(text: String) -> Input {
     match commands::parse(&text) {
+        Ok(Some(Command::Run)) => Input::Run(commands::argument(&text)),
         Ok(Some(c)) => Input::Command(c),
         Err(msg) => Input::BadCommand(msg),
         Ok(None) => Input::Answer(strip_block_quotes(&text)),
