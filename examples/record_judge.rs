@@ -11,7 +11,7 @@
 //! the judge asked (a retry after an unusable reply is a second line for the
 //! same dimension). The endpoint comes from the usual settings (env and
 //! `config.toml`), as for `mockround score`. The score of each transcript is
-//! printed as it goes.
+//! printed as it goes, with its time and its valid and invalid citations.
 
 use std::cell::RefCell;
 use std::io::Write;
@@ -78,7 +78,10 @@ fn main() -> Result<()> {
             slots: 1,
             ..Options::new(Mode::PerDimension, &advisory)
         };
-        let report = rt.block_on(judge::judge(&model, &prompts, round, &t, &opts));
+        let start = std::time::Instant::now();
+        let judged = rt.block_on(judge::judge_detailed(&model, &prompts, round, &t, &opts));
+        let secs = start.elapsed().as_secs_f64();
+        let report = judged.report;
         let name = std::path::Path::new(path)
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
@@ -88,8 +91,10 @@ fn main() -> Result<()> {
             writeln!(sink, "{line}")?;
         }
         println!(
-            "{name:<46} {:.2} {}",
+            "{name:<46} {:.2} {secs:5.1}s citations {} valid {} invalid {}",
             report.overall.unwrap_or(0.0),
+            judged.valid_citations,
+            judged.invalid_citations,
             report.scorer
         );
     }

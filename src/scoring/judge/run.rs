@@ -145,12 +145,10 @@ pub async fn judge_detailed<M: JudgeModel>(
     }
     judged.unusable = fell_back.len();
     // Manipulation caps the score whatever the model thought: the offline
-    // screen saw it, and the model may have been taken in.
-    if offline
-        .flags
-        .iter()
-        .any(|f| f.is_steering() || *f == Flag::RubricParrot)
-    {
+    // screen saw it, and the model may have been taken in. Only a decisive
+    // judge's evidence can lift a cap, and only one the detector was not
+    // sure of.
+    if manipulation_caps(&offline, opts.regime) {
         cap_manipulated(&mut dimensions);
     }
     let scorer = provenance(model, opts.regime, round, &fell_back, &failures);
@@ -294,6 +292,28 @@ async fn ask_dimensions<M: JudgeModel>(
         }
     }
     (findings, failures)
+}
+
+/// Does the offline screen's manipulation finding cap this judging?
+pub(super) fn manipulation_caps(offline: &ScoreReport, regime: &Regime) -> bool {
+    let capping = offline
+        .flags
+        .iter()
+        .filter(|f| f.is_steering() || **f == Flag::RubricParrot);
+    let mut any = false;
+    for f in capping {
+        any = true;
+        let details: Vec<_> = offline
+            .flag_details
+            .iter()
+            .filter(|d| d.flag == *f)
+            .collect();
+        // a flag without its proof shown counts as sure
+        if details.is_empty() || details.iter().any(|d| !d.uncertain) {
+            return true;
+        }
+    }
+    any && !regime.is_decisive()
 }
 
 fn cap_manipulated(dimensions: &mut [DimensionScore]) {

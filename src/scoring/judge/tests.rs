@@ -420,3 +420,31 @@ fn a_busy_server_gets_fewer_requests_in_flight_then_the_rest() {
         "the busy request was asked again"
     );
 }
+
+#[test]
+fn only_a_decisive_judge_lifts_a_cap_the_detector_was_unsure_of() {
+    use crate::scoring::FlagDetail;
+    let cat = Catalog::builtin();
+    let round = cat.get("system-design").unwrap();
+    let decisive = Regime::Decisive {
+        calibration: "calibrated".into(),
+    };
+    let mut offline = reader::score(round, &transcript());
+    assert!(!super::run::manipulation_caps(&offline, &ADVISORY));
+    offline.flags.push(Flag::RubricParrot);
+    let detail = |uncertain| FlagDetail {
+        flag: Flag::RubricParrot,
+        quote: "a sentence".into(),
+        uncertain,
+    };
+    offline.flag_details = vec![detail(true)];
+    assert!(super::run::manipulation_caps(&offline, &ADVISORY));
+    assert!(!super::run::manipulation_caps(&offline, &decisive));
+    offline.flag_details.push(detail(false));
+    assert!(super::run::manipulation_caps(&offline, &decisive));
+    offline.flag_details.clear();
+    assert!(
+        super::run::manipulation_caps(&offline, &decisive),
+        "no proof shown counts as sure"
+    );
+}
