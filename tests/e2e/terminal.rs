@@ -318,3 +318,53 @@ fn edit_shows_the_answer_it_took() {
     s.send_control('d').unwrap();
     s.exp_eof().unwrap();
 }
+
+#[test]
+fn a_resize_mid_answer_redraws_the_answer_but_not_the_status_line() {
+    let home = home();
+    let args = [
+        "start",
+        "coding",
+        "--questions",
+        "1",
+        "--seed",
+        "4",
+        "--no-score",
+    ];
+    let Some(mut s) = spawn(home.path(), 100, &args, &[]) else {
+        return;
+    };
+    until_prompt(&mut s);
+    // Longer than the new width, so the line editor must redraw it; its
+    // first 58 characters and the 2-column prompt fill a 60-column row, so
+    // the terminal's own wrap falls between words and the last word is
+    // drawn whole.
+    let answer = "The gradients are never zeroed, so every step adds to the \
+                  last one, and momentum makes it worse";
+    s.send(answer).unwrap();
+    s.flush().unwrap();
+    s.exp_string("worse").unwrap();
+    resize(&s, 60);
+    // the redraw shows the answer again, after the short prompt only
+    let redraw = screen_text(&s.exp_string("worse").unwrap());
+    assert!(
+        !redraw.contains("left]"),
+        "the status line is not redrawn: {redraw:?}"
+    );
+    s.send("\r").unwrap();
+    s.flush().unwrap();
+    until_prompt(&mut s);
+    s.send_control('d').unwrap();
+    s.exp_eof().unwrap();
+    let ev = events(&session_files(home.path())[0]);
+    let kept: Vec<&str> = turns(&ev)
+        .iter()
+        .filter(|t| t["role"] == "candidate")
+        .filter_map(|t| t["text"].as_str())
+        .collect();
+    assert_eq!(
+        kept,
+        vec![answer],
+        "the answer is taken whole after the resize"
+    );
+}

@@ -85,10 +85,13 @@ impl Console {
     pub fn taken(&mut self, text: &str) {
         let lines = text.lines().count();
         let chars = text.chars().count();
-        let mut shown = ui::excerpt(text, TAKEN_SHOWN);
-        if chars <= TAKEN_SHOWN && lines <= 1 {
-            shown = text.trim().to_string();
-        }
+        let squashed = text.split_whitespace().collect::<Vec<_>>().join(" ");
+        // all of it fits: shown whole, no ellipsis; else cut at a word
+        let shown = if squashed.chars().count() <= TAKEN_SHOWN {
+            squashed
+        } else {
+            ui::excerpt(text, TAKEN_SHOWN)
+        };
         let size = if lines > 1 {
             format!(" ({lines} lines, {chars} characters)")
         } else {
