@@ -14,6 +14,7 @@ pub mod judge;
 pub mod junk;
 pub mod manipulation;
 pub mod reader;
+pub mod runs;
 pub mod sanitize;
 pub mod signals;
 

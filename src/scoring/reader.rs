@@ -309,6 +309,7 @@ pub fn score(round: &Round, t: &Transcript) -> ScoreReport {
     }
 
     crate::scoring::hints::apply(round, t, &mut dimensions);
+    crate::scoring::runs::apply(round, t, &mut dimensions);
     spread_evidence(&mut dimensions);
 
     let checklist = round

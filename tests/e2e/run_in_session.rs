@@ -361,3 +361,80 @@ fn a_model_gets_the_run_as_fenced_data_and_its_reply_is_the_follow_up() {
         "{next}"
     );
 }
+
+/// A run event's `at` as a score's rationale names the run.
+fn cited(at: &str) -> String {
+    let at: jiff::Timestamp = at.parse().unwrap();
+    format!(
+        "the run at {}",
+        at.strftime(mockround::scoring::runs::CITED_AT)
+    )
+}
+
+#[test]
+fn the_score_cites_the_run_events_and_a_fix_counts_for_debugging() {
+    if !numpy_or_skip("the_score_cites_the_run_events") {
+        return;
+    }
+    let home = home();
+    let stdin = fenced("My attention:", &attention("Q.shape[-1]"))
+        + "/run\n"
+        + &fenced(
+            "I divided by dk instead of its square root; fixed:",
+            &attention("np.sqrt(Q.shape[-1])"),
+        )
+        + "/run\n/end\n";
+    let s = session(home.path(), ATTENTION, &stdin, true);
+    let runs = runs(&s.events);
+    assert_eq!(runs.len(), 2, "{}", s.stdout);
+    let (first, second) = (
+        runs[0]["at"].as_str().unwrap(),
+        runs[1]["at"].as_str().unwrap(),
+    );
+    let score = s
+        .events
+        .iter()
+        .find(|e| e["type"] == "score")
+        .expect("scored at the end");
+    let dims = score["report"]["dimensions"]
+        .as_array()
+        .or_else(|| score["dimensions"].as_array())
+        .unwrap_or_else(|| panic!("{score}"));
+    let dim = |id: &str| {
+        dims.iter()
+            .find(|d| d["id"] == id)
+            .unwrap_or_else(|| panic!("no {id} in {score}"))
+    };
+    let ml = dim("ml_implementation");
+    let why = ml["rationale"].as_str().unwrap();
+    assert!(ml["score"].as_u64().unwrap() >= 3, "{ml}");
+    assert!(
+        why.contains(&format!(
+            "{}: code-attention-numpy: passed all",
+            cited(second)
+        )) && why.contains("scaled_by_sqrt_dk"),
+        "{why}"
+    );
+    let debugging = dim("debugging");
+    let why = debugging["rationale"].as_str().unwrap();
+    assert!(debugging["score"].as_u64().unwrap() >= 3, "{debugging}");
+    assert!(
+        why.contains(&format!("{} fixed ", cited(second)))
+            && why.contains("scaled_by_sqrt_dk")
+            && why.contains(&format!("that {} failed", cited(first))),
+        "{why}"
+    );
+
+    // replay shows the runs and what the follow-up was about
+    let id = s.events[0]["id"].as_str().unwrap().to_string();
+    let out = mockround(home.path())
+        .args(["replay", &id])
+        .output()
+        .unwrap();
+    let text = stdout_of(&out);
+    assert!(
+        text.contains("-- Code run (code-attention-numpy): ")
+            && text.contains("(follow-up on the run: scaled_by_sqrt_dk)"),
+        "{text}"
+    );
+}

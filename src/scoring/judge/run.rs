@@ -144,6 +144,8 @@ pub async fn judge_detailed<M: JudgeModel>(
         }
     }
     judged.unusable = fell_back.len();
+    // the code's runs bound the judge's scores as they bound the offline ones
+    crate::scoring::runs::apply(round, t, &mut dimensions);
     // Manipulation caps the score whatever the model thought: the offline
     // screen saw it, and the model may have been taken in. Only a decisive
     // judge's evidence can lift a cap, and only one the detector was not
